@@ -1,0 +1,217 @@
+package dev.hybridetl.app;
+
+import dev.hybridetl.api.Pipeline;
+import dev.hybridetl.api.PipelineResult;
+import dev.hybridetl.api.PipelineRun;
+import dev.hybridetl.api.Placement;
+import dev.hybridetl.api.ProcessSettings;
+import dev.hybridetl.api.Stage;
+import dev.hybridetl.api.Transforms;
+import dev.hybridetl.io.FileSink;
+import dev.hybridetl.io.FileSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code run}: one file through one transform stage into an output file and a dead-letter file. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Run a pipeline: read INPUT (.csv or .csv.gz) asynchronously, transform it on threads or worker "
+                        + "processes, write one output line per record in input order, and write rejected records "
+                        + "(REASON<TAB>RAW) to a dead-letter file. Output files appear atomically, only on success.",
+                "With no options it runs flights-enrich on the bundled 200k-row flights sample and writes under "
+                        + "./out/."},
+        footer = {"", "Examples:",
+                "  java -jar pipeline-app.jar run",
+                "  java -jar pipeline-app.jar run --input flights.csv.gz --output out/route.jsonl "
+                        + "--transform flights-route --workers 2",
+                "  java -jar pipeline-app.jar run -i flights.csv -o enriched.jsonl --rejects bad.tsv "
+                        + "--config airports=my-airports.csv --placement threads",
+                "", "Exit codes: 0 done, 1 the run failed, 2 bad option or input."})
+final class RunCommand implements Callable<Integer> {
+    static final String SAMPLE_RESOURCE = "/samples/flights-200k.csv.gz";
+    static final String DEFAULT_TRANSFORM = "flights-enrich";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+            description = "Input file, .csv or .csv.gz; first line is the header. Default: the bundled flights sample.")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Output file (one line per record). Default: ./out/<input>.<transform>.jsonl")
+    Path output;
+
+    @Option(names = "--rejects", paramLabel = "FILE",
+            description = "Dead-letter file for rejected records. Default: <output without extension>.rejects.tsv")
+    Path rejects;
+
+    @Option(names = {"-t", "--transform"}, paramLabel = "ID", defaultValue = DEFAULT_TRANSFORM,
+            description = "Transform plugin id (default: ${DEFAULT-VALUE}); see the 'transforms' command.")
+    String transform;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "KEY=VALUE",
+            description = "Transform configuration, repeatable, e.g. --config airports=airports.csv")
+    Map<String, String> config = new LinkedHashMap<>();
+
+    @Option(names = {"-p", "--placement"}, paramLabel = "WHERE", defaultValue = "threads",
+            description = "Where the transform runs: 'threads' (in this JVM) or 'processes' (worker JVMs). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String placement;
+
+    @Option(names = {"-w", "--workers"}, paramLabel = "N",
+            description = "Worker threads or processes (default: the number of cores, here ${DEFAULT-VALUE}).")
+    int workers = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--batch-bytes", paramLabel = "BYTES", defaultValue = "" + Pipeline.DEFAULT_BATCH_BYTES,
+            description = "Target input bytes per batch (default: ${DEFAULT-VALUE}).")
+    int batchBytes;
+
+    @Option(names = "--max-record-bytes", paramLabel = "BYTES", defaultValue = "" + Pipeline.DEFAULT_MAX_RECORD_BYTES,
+            description = "Longer records are rejected as record_too_long (default: ${DEFAULT-VALUE}).")
+    int maxRecordBytes;
+
+    @Option(names = "--max-in-flight", paramLabel = "BATCHES", defaultValue = "0",
+            description = "Batches in flight per stage; bounds memory (default 0 = 2 x workers + 2).")
+    int maxInFlight;
+
+    @Option(names = "--queue-dir", paramLabel = "DIR",
+            description = "processes placement: directory for the Chronicle queues (default: a fresh private "
+                    + "directory under /dev/shm, or the temp directory).")
+    Path queueDir;
+
+    @Option(names = "--keep-queues",
+            description = "processes placement: keep the queue directory after a successful run.")
+    boolean keepQueues;
+
+    @Option(names = "--worker-heap-mb", paramLabel = "MIB", defaultValue = "256",
+            description = "processes placement: maximum heap of each worker JVM (default: ${DEFAULT-VALUE}).")
+    int workerHeapMb;
+
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Show a progress bar when stderr is a terminal (default: on; --no-progress hides it).")
+    boolean progress;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log more, and print stack traces on errors.")
+    boolean verbose;
+
+    boolean verbose() {
+        return verbose;
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (verbose) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Placement where = parsePlacement();
+        Transforms.get(transform); // fails fast with the list of known ids
+        Path sample = input == null ? extractSample() : null;
+        try {
+            Path in = sample != null ? sample : checkedInput(input);
+            OutputPaths paths = OutputPaths.resolve(in, input == null ? "flights-200k" : null, transform, output,
+                    rejects);
+            if (sample != null) {
+                out.println("No --input given: running " + transform + " on the bundled sample (200,000 flights).");
+            }
+            Pipeline pipeline = buildPipeline(in, paths, where);
+            PipelineRun run = pipeline.start();
+            PipelineResult result = awaitWithCtrlC(run, err);
+            new RunSummary(out).print(transform, where, workers, input == null ? "bundled sample" : in.toString(),
+                    paths, result);
+            return 0;
+        } finally {
+            if (sample != null) {
+                Files.deleteIfExists(sample);
+            }
+        }
+    }
+
+    private Placement parsePlacement() {
+        try {
+            return Placement.parse(placement);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageProblem(e.getMessage());
+        }
+    }
+
+    private Pipeline buildPipeline(Path in, OutputPaths paths, Placement where) {
+        try {
+            return Pipeline.builder()
+                    .source(FileSource.of(in))
+                    .stage(Stage.plugin(transform).withConfig(config).withPlacement(where).withWorkers(workers))
+                    .sink(FileSink.of(paths.output(), paths.rejects()))
+                    .batchBytes(batchBytes)
+                    .maxRecordBytes(maxRecordBytes)
+                    .maxInFlightBatches(maxInFlight)
+                    .processSettings(new ProcessSettings(queueDir, keepQueues, workerHeapMb, java.util.List.of()))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageProblem(e.getMessage());
+        }
+    }
+
+    private static Path checkedInput(Path path) {
+        if (!Files.exists(path)) {
+            throw new Main.UsageProblem("input file not found: " + path);
+        }
+        if (Files.isDirectory(path)) {
+            throw new Main.UsageProblem("input is a directory, not a file: " + path);
+        }
+        if (!Files.isReadable(path)) {
+            throw new Main.UsageProblem("input file is not readable: " + path);
+        }
+        return path;
+    }
+
+    private static Path extractSample() throws IOException {
+        Path tmp = Files.createTempFile("hybrid-etl-sample-", ".csv.gz");
+        try (InputStream in = RunCommand.class.getResourceAsStream(SAMPLE_RESOURCE)) {
+            if (in == null) {
+                Files.deleteIfExists(tmp);
+                throw new IllegalStateException("the bundled sample " + SAMPLE_RESOURCE + " is missing from the jar");
+            }
+            Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return tmp;
+    }
+
+    /**
+     * Waits for the run, showing progress; Ctrl-C (SIGINT/SIGTERM) cancels it and waits for its cleanup so that no
+     * worker process, thread or partial file outlives the JVM.
+     */
+    private PipelineResult awaitWithCtrlC(PipelineRun run, PrintWriter err) throws InterruptedException {
+        Thread hook = new Thread(() -> {
+            run.cancel();
+            try {
+                run.completion().handle((r, e) -> null).get(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // The JVM is going down; nothing more can be done.
+            }
+        }, "etl-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            boolean showBar = progress && System.console() != null;
+            return showBar ? ProgressDisplay.follow(run, transform) : run.await();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Already shutting down: the hook runs.
+            }
+        }
+    }
+}

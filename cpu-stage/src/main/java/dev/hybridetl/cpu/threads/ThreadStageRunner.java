@@ -1,0 +1,168 @@
+package dev.hybridetl.cpu.threads;
+
+import dev.hybridetl.api.RecordBatch;
+import dev.hybridetl.api.RecordBatchBuilder;
+import dev.hybridetl.api.Stage;
+import dev.hybridetl.api.StageMetrics;
+import dev.hybridetl.api.StageResult;
+import dev.hybridetl.api.Transform;
+import dev.hybridetl.api.TransformContext;
+import dev.hybridetl.api.spi.StageRunner;
+import dev.hybridetl.api.spi.StageRunnerContext;
+import reactor.core.publisher.Mono;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Runs a stage on {@code workers} platform threads, each with its own transform instance.
+ *
+ * <p>Design: the pool has exactly as many threads as transform instances, and a task borrows an instance from
+ * {@link #idle} for the duration of one batch. Because a task only runs on a pool thread and there are never more
+ * running tasks than instances, a borrow never waits. Instances are thus used by one thread at a time, as
+ * {@link Transform} promises, without thread-locals. The pool's queue is unbounded, but the pipeline never submits
+ * more than its in-flight window, so it holds at most that many batches.
+ */
+final class ThreadStageRunner implements StageRunner {
+    private final Stage stage;
+    private final StageMetrics metrics;
+    private final ExecutorService pool;
+    private final BlockingQueue<Worker> idle;
+    private final List<Worker> workers;
+
+    private ThreadStageRunner(Stage stage, StageMetrics metrics, ExecutorService pool, List<Worker> workers) {
+        this.stage = stage;
+        this.metrics = metrics;
+        this.pool = pool;
+        this.workers = workers;
+        this.idle = new ArrayBlockingQueue<>(workers.size(), false, workers);
+    }
+
+    /** Opens one transform per worker (on the calling thread: it may load reference data), then starts the pool. */
+    static ThreadStageRunner start(StageRunnerContext ctx) throws Exception {
+        Stage stage = ctx.stage();
+        List<Worker> workers = new ArrayList<>(stage.workers());
+        try {
+            for (int i = 0; i < stage.workers(); i++) {
+                Transform t = stage.newTransform();
+                workers.add(new Worker(i, t));
+                t.open(new TransformContext(stage.name(), stage.config(), ctx.header(), i));
+            }
+        } catch (Exception | Error e) {
+            for (Worker w : workers) {
+                closeQuietly(w.transform, e);
+            }
+            throw e;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(stage.workers(), threadFactory(stage.name()));
+        return new ThreadStageRunner(stage, ctx.metrics(), pool, workers);
+    }
+
+    private static ThreadFactory threadFactory(String stageName) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "etl-cpu-" + stageName + "-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public Mono<RecordBatch> process(RecordBatch batch) {
+        return Mono.create(sink -> {
+            try {
+                pool.execute(() -> {
+                    Worker w = idle.poll();
+                    if (w == null) {
+                        sink.error(new IllegalStateException("no idle transform for stage '" + stage.name() + "'"));
+                        return;
+                    }
+                    try {
+                        sink.success(w.run(batch, metrics));
+                    } catch (Throwable e) {
+                        sink.error(e);
+                    } finally {
+                        idle.offer(w);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                sink.error(new IllegalStateException("stage '" + stage.name() + "' is closed", e));
+            }
+        });
+    }
+
+    @Override
+    public List<StageResult.WorkerResult> workerResults() {
+        List<StageResult.WorkerResult> results = new ArrayList<>();
+        for (Worker w : workers) {
+            results.add(new StageResult.WorkerResult(w.index, w.counts.get(0), w.counts.get(1), 0, 0));
+        }
+        return results;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("threads of stage '" + stage.name() + "' did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        RuntimeException failure = null;
+        for (Worker w : workers) {
+            try {
+                w.transform.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("closing stage '" + stage.name() + "' failed: " + e, e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void closeQuietly(Transform t, Throwable primary) {
+        try {
+            t.close();
+        } catch (Exception e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    /** A transform instance and its counters; used by one pool thread at a time. */
+    private static final class Worker {
+        final int index;
+        final Transform transform;
+        /** [0] batches, [1] records; written by whichever pool thread holds the worker, read at the end. */
+        final AtomicLongArray counts = new AtomicLongArray(2);
+
+        Worker(int index, Transform transform) {
+            this.index = index;
+            this.transform = transform;
+        }
+
+        RecordBatch run(RecordBatch in, StageMetrics metrics) throws Exception {
+            long start = System.nanoTime();
+            RecordBatchBuilder out = RecordBatch.builder(in.sequence());
+            transform.process(in, out);
+            RecordBatch result = out.build();
+            metrics.recordBatch(System.nanoTime() - start, in.size(), result.size(), result.rejects().size());
+            counts.incrementAndGet(0);
+            counts.addAndGet(1, in.size());
+            return result;
+        }
+    }
+}
