@@ -1,0 +1,137 @@
+package dev.hybridetl.io.internal;
+
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One output file being written under a temporary name in its target directory, then either published under its
+ * final name ({@link #publish()}) or discarded ({@link #discard()}).
+ *
+ * <p>Threading: {@link #append} issues asynchronous writes and never blocks; appends are sequential (the next one is
+ * issued after the previous completed). {@link #create}, {@link #publish} and {@link #discard} block and run on the
+ * blocking scheduler.
+ */
+final class StagedFile {
+    private final Path target;
+    private final Path temp;
+    private final AsynchronousFileChannel channel;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    /** Next write offset; advanced by the completing write, appends are sequential. */
+    private long position;
+
+    private StagedFile(Path target, Path temp, AsynchronousFileChannel channel) {
+        this.target = target;
+        this.temp = temp;
+        this.channel = channel;
+    }
+
+    /** Blocking. Creates the target's parent directories and a fresh temp file {@code .<name>.tmp-<random>}. */
+    static StagedFile create(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        try {
+            Files.createDirectories(dir);
+            while (true) {
+                Path temp = dir.resolve("." + absolute.getFileName() + ".tmp-"
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+                try {
+                    return new StagedFile(absolute, temp, AsynchronousFileChannel.open(temp,
+                            StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW));
+                } catch (FileAlreadyExistsException e) {
+                    // a random name collided: draw another
+                }
+            }
+        } catch (IOException e) {
+            throw new IOException("cannot create output file " + target + ": " + InputFiles.describe(e), e);
+        }
+    }
+
+    /** The temporary file written until {@link #publish()}. */
+    Path temp() {
+        return temp;
+    }
+
+    /** Writes all of {@code buffer} at the end of the file. Completes on the JDK's I/O pool. */
+    Mono<Void> append(ByteBuffer buffer) {
+        if (!buffer.hasRemaining()) {
+            return Mono.empty();
+        }
+        return Mono.create(sink -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            sink.onCancel(() -> cancelled.set(true));
+            writeRest(buffer, sink, cancelled);
+        });
+    }
+
+    private void writeRest(ByteBuffer buffer, MonoSink<Void> sink, AtomicBoolean cancelled) {
+        channel.write(buffer, position, null, new CompletionHandler<Integer, Void>() {
+            @Override
+            public void completed(Integer n, Void attachment) {
+                position += n;
+                if (!buffer.hasRemaining()) {
+                    sink.success();
+                } else if (!cancelled.get()) {
+                    writeRest(buffer, sink, cancelled);
+                }
+            }
+
+            @Override
+            public void failed(Throwable error, Void attachment) {
+                // After a cancel the channel is being closed and the failure is expected: nobody listens.
+                if (!cancelled.get()) {
+                    sink.error(new IOException("cannot write " + target + ": " + InputFiles.describe(error), error));
+                }
+            }
+        });
+    }
+
+    /** Blocking: flushes to disk and closes. Call before {@link #publish()}. */
+    void forceAndClose() throws IOException {
+        try {
+            channel.force(true);
+            channel.close();
+        } catch (IOException e) {
+            throw new IOException("cannot flush " + target + ": " + InputFiles.describe(e), e);
+        }
+    }
+
+    /** Blocking: renames the temp file onto the target, atomically where the file system can. */
+    void publish() throws IOException {
+        try {
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            finished.set(true);
+        } catch (IOException e) {
+            throw new IOException("cannot publish " + target + ": " + InputFiles.describe(e), e);
+        }
+    }
+
+    /** Blocking, idempotent, never throws: closes the channel and deletes the temp file (after publish: no-op). */
+    void discard() {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        InputFiles.closeQuietly(channel);
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // Best effort: a leftover temp file has a name that cannot be mistaken for output.
+        }
+    }
+}

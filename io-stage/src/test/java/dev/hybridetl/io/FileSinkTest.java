@@ -1,0 +1,126 @@
+package dev.hybridetl.io;
+
+import dev.hybridetl.api.RecordBatch;
+import dev.hybridetl.api.Reject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FileSinkTest {
+    @TempDir
+    Path dir;
+    private final TestRuns runs = new TestRuns();
+
+    @AfterEach
+    void tearDown() {
+        runs.close();
+    }
+
+    private static RecordBatch batch(long sequence, long firstPosition, String... records) {
+        var builder = RecordBatch.builder(sequence);
+        for (int i = 0; i < records.length; i++) {
+            builder.add(firstPosition + i, records[i]);
+        }
+        return builder.build();
+    }
+
+    private static Reject reject(long position, String reason, String raw) {
+        return new Reject(position, reason, raw.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void shouldWriteRecordsAndSortedRejectsInBatchOrderWhenRunSucceeds() throws IOException {
+        Path out = dir.resolve("deeper/out.jsonl");
+        Path rej = dir.resolve("deeper/rejects.txt");
+        RecordBatch b0 = batch(0, 2, "a", "", "b").withEarlierRejects(
+                java.util.List.of(reject(9, "malformed", "z"), reject(5, "unknown_origin", "y"), reject(5, "x2", "w")));
+        RecordBatch b1 = batch(1, 12, "c\u00ff");
+        RecordBatch b2 = batch(2, 13);
+
+        StepVerifier.create(FileSink.of(out, rej).write(Flux.just(b0, b1, b2), runs.sinkSettings()))
+                .expectComplete().verify(TestRuns.TIMEOUT);
+
+        assertThat(TestRuns.read(out)).isEqualTo("a\n\nb\nc\u00ff\n");
+        assertThat(TestRuns.read(rej)).isEqualTo("unknown_origin\ty\nx2\tw\nmalformed\tz\n");
+        assertThat(TestRuns.tempFiles(out.getParent())).isEmpty();
+        assertThat(runs.sinkMetrics.batches()).isEqualTo(3);
+        assertThat(runs.sinkMetrics.rejected()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldPublishEmptyFilesWhenNoBatches() throws IOException {
+        Path out = dir.resolve("out.txt");
+        Path rej = dir.resolve("rej.txt");
+
+        StepVerifier.create(FileSink.of(out, rej).write(Flux.empty(), runs.sinkSettings()))
+                .expectComplete().verify(TestRuns.TIMEOUT);
+
+        assertThat(out).isEmptyFile();
+        assertThat(rej).isEmptyFile();
+    }
+
+    @Test
+    void shouldFailAndLeaveNothingWhenSequenceHasGap() throws IOException {
+        Path out = dir.resolve("out.txt");
+        Path rej = dir.resolve("rej.txt");
+
+        StepVerifier.create(FileSink.of(out, rej).write(Flux.just(batch(0, 2, "a"), batch(2, 3, "b")),
+                        runs.sinkSettings()))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("expected batch 1 but received batch 2"))
+                .verify(TestRuns.TIMEOUT);
+
+        assertThat(out).doesNotExist();
+        assertThat(rej).doesNotExist();
+        assertThat(TestRuns.tempFiles(dir)).isEmpty();
+    }
+
+    @Test
+    void shouldDeleteTempFilesAndKeepOldTargetWhenInputFails() throws IOException {
+        Path out = Files.writeString(dir.resolve("out.txt"), "old output\n");
+        Path rej = dir.resolve("rej.txt");
+        Flux<RecordBatch> failing = Flux.concat(Flux.just(batch(0, 2, "a")),
+                Flux.error(new IllegalStateException("boom")));
+
+        StepVerifier.create(FileSink.of(out, rej).write(failing, runs.sinkSettings()))
+                .expectErrorMessage("boom").verify(TestRuns.TIMEOUT);
+
+        assertThat(TestRuns.read(out)).isEqualTo("old output\n");
+        assertThat(rej).doesNotExist();
+        assertThat(TestRuns.tempFiles(dir)).isEmpty();
+    }
+
+    @Test
+    void shouldDeleteTempFilesWhenCancelled() throws IOException {
+        Path out = dir.resolve("out.txt");
+        Path rej = dir.resolve("rej.txt");
+        Flux<RecordBatch> endless = Flux.concat(Flux.just(batch(0, 2, "a")), Flux.never());
+
+        Disposable run = FileSink.of(out, rej).write(endless, runs.sinkSettings()).subscribe();
+        TestRuns.await("temp files created", TestRuns.TIMEOUT, () -> tempCount() == 2);
+        TestRuns.await("first batch written", TestRuns.TIMEOUT, () -> runs.sinkMetrics.batches() == 1);
+        run.dispose();
+
+        TestRuns.await("temp files deleted", TestRuns.TIMEOUT, () -> tempCount() == 0);
+        assertThat(out).doesNotExist();
+        assertThat(rej).doesNotExist();
+    }
+
+    private int tempCount() {
+        try {
+            return TestRuns.tempFiles(dir).size();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

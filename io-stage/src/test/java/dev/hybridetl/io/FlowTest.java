@@ -1,0 +1,87 @@
+package dev.hybridetl.io;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Source -> identity -> sink runs, and what they leave behind. */
+class FlowTest {
+    private static final int BIG = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    static String sample(int lines) {
+        StringBuilder text = new StringBuilder("date,delay,distance,origin,destination\r\n");
+        for (int i = 0; i < lines; i++) {
+            text.append("2001-01-01T00:01,").append(i % 90 - 10).append(",2176,LAS,PHL").append(i % 3 == 0 ? "\r\n" : "\n");
+        }
+        return text.toString();
+    }
+
+    @Test
+    void shouldCopyInputToOutputWhenRunningSourceToSink() throws IOException {
+        String text = sample(5000);
+        Path in = TestRuns.writeGzip(dir.resolve("in.csv.gz"), text);
+        Path out = dir.resolve("out/out.csv");
+        try (TestRuns runs = new TestRuns()) {
+            runs.copy(FileSource.of(in).withChunkBytes(4096), FileSink.of(out, dir.resolve("out/rej.txt")),
+                    runs.sourceSettings(1000, BIG)).block(TestRuns.TIMEOUT);
+        }
+
+        assertThat(TestRuns.read(out)).isEqualTo(text.substring(text.indexOf('\n') + 1).replace("\r\n", "\n"));
+    }
+
+    @Test
+    void shouldLeaveNoThreadsOrFileDescriptorsWhenRunCompletesOrIsCancelled() throws IOException {
+        Path in = TestRuns.write(dir.resolve("in.csv"), sample(60_000));
+        runAndWait(in, dir.resolve("warmup.csv")); // loads classes and lazily opened JDK resources first
+        long fdsBefore = TestRuns.openFileDescriptors();
+
+        runAndWait(in, dir.resolve("out.csv"));
+        assertNothingLeft(fdsBefore);
+
+        try (TestRuns runs = new TestRuns()) {
+            Disposable run = runs.copy(FileSource.of(in).withChunkBytes(8192),
+                    FileSink.of(dir.resolve("cancelled.csv"), dir.resolve("cancelled.rej")),
+                    runs.sourceSettings(4096, BIG)).subscribe();
+            TestRuns.await("first batch written", TestRuns.TIMEOUT, () -> runs.sinkMetrics.batches() > 0);
+            run.dispose();
+            TestRuns.await("temp files deleted", TestRuns.TIMEOUT, () -> tempCount() == 0);
+        }
+        assertThat(dir.resolve("cancelled.csv")).doesNotExist();
+        assertNothingLeft(fdsBefore);
+    }
+
+    private void runAndWait(Path in, Path out) {
+        try (TestRuns runs = new TestRuns()) {
+            runs.copy(FileSource.of(in).withChunkBytes(64 * 1024), FileSink.of(out, dir.resolve(out + ".rej")),
+                    runs.sourceSettings(16 * 1024, BIG)).block(TestRuns.TIMEOUT);
+        }
+    }
+
+    private static void assertNothingLeft(long fdsBefore) {
+        TestRuns.await("test threads gone", Duration.ofSeconds(5), () -> TestRuns.liveTestThreads() == 0);
+        TestRuns.await("file descriptors back to " + fdsBefore, Duration.ofSeconds(5), () -> {
+            try {
+                return TestRuns.openFileDescriptors() <= fdsBefore;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private int tempCount() {
+        try {
+            return TestRuns.tempFiles(dir).size();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
