@@ -48,11 +48,12 @@ public final class Main {
                 err.println("pipeline-app: " + ex.getMessage());
                 return EXIT_USAGE;
             }
-            err.println("pipeline-app: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
             if (verbose) {
+                err.println("pipeline-app: " + message);
                 ex.printStackTrace(err);
             } else {
-                err.println("(run again with --verbose for the stack trace)");
+                err.println("pipeline-app: " + message + " (--verbose shows the stack trace)");
             }
             return EXIT_FAILED;
         });

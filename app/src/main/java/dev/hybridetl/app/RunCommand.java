@@ -118,7 +118,11 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Placement where = parsePlacement();
-        Transforms.get(transform); // fails fast with the list of known ids
+        try {
+            Transforms.get(transform);
+        } catch (IllegalArgumentException unknown) {
+            throw new Main.UsageProblem(unknown.getMessage()); // names the known ids
+        }
         Path sample = input == null ? extractSample() : null;
         try {
             Path in = sample != null ? sample : checkedInput(input);

@@ -3,6 +3,8 @@ package dev.hybridetl.api;
 import dev.hybridetl.api.spi.StageRunner;
 import dev.hybridetl.api.spi.StageRunnerContext;
 import dev.hybridetl.api.spi.StageRunnerFactory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -47,6 +49,10 @@ final class PipelineEngine {
     private final LongAdder recordsIn = new LongAdder();
     private final LongAdder recordsOut = new LongAdder();
     private final LongAdder recordsRejected = new LongAdder();
+    /** Micrometer mirrors of the adders: cumulative across runs that share a registry. */
+    private final Counter inCounter;
+    private final Counter outCounter;
+    private final Counter rejectedCounter;
     private final AtomicReference<SourceReader> reader = new AtomicReference<>();
     private final Object runnersLock = new Object();
     private final List<StageRunner> runners = new ArrayList<>();
@@ -62,12 +68,14 @@ final class PipelineEngine {
             stageMetrics.add(new StageMetrics(stage.name(), stage.placement().cliName(), pipeline.registry));
         }
         this.sinkMetrics = new StageMetrics("sink", "sink", pipeline.registry);
-        pipeline.registry.more().counter("etl.records", List.of(io.micrometer.core.instrument.Tag.of("kind", "in")),
-                recordsIn);
-        pipeline.registry.more().counter("etl.records", List.of(io.micrometer.core.instrument.Tag.of("kind", "out")),
-                recordsOut);
-        pipeline.registry.more().counter("etl.records",
-                List.of(io.micrometer.core.instrument.Tag.of("kind", "rejected")), recordsRejected);
+        this.inCounter = recordsCounter(pipeline.registry, "in");
+        this.outCounter = recordsCounter(pipeline.registry, "out");
+        this.rejectedCounter = recordsCounter(pipeline.registry, "rejected");
+    }
+
+    private static Counter recordsCounter(MeterRegistry registry, String kind) {
+        return Counter.builder("etl.records").description("records read, written and rejected")
+                .tag("kind", kind).register(registry);
     }
 
     static PipelineRun start(Pipeline pipeline) {
@@ -93,7 +101,11 @@ final class PipelineEngine {
     }
 
     private Flux<RecordBatch> chain(Flux<RecordBatch> batches, List<StageRunner> started) {
-        Flux<RecordBatch> flow = batches.doOnNext(b -> recordsIn.add(b.size() + b.rejects().size()));
+        Flux<RecordBatch> flow = batches.doOnNext(b -> {
+            int n = b.size() + b.rejects().size();
+            recordsIn.add(n);
+            inCounter.increment(n);
+        });
         for (int i = 0; i < started.size(); i++) {
             StageRunner runner = started.get(i);
             String name = pipeline.stages.get(i).name();
@@ -107,6 +119,8 @@ final class PipelineEngine {
                 .doOnNext(b -> {
                     recordsOut.add(b.size());
                     recordsRejected.add(b.rejects().size());
+                    outCounter.increment(b.size());
+                    rejectedCounter.increment(b.rejects().size());
                 });
     }
 

@@ -1,0 +1,92 @@
+package dev.hybridetl.app;
+
+import dev.hybridetl.api.Pipeline;
+import dev.hybridetl.api.PipelineResult;
+import dev.hybridetl.api.Placement;
+import dev.hybridetl.api.Stage;
+import dev.hybridetl.io.FileSink;
+import dev.hybridetl.io.FileSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The flights jobs embedded through pipeline-api, as a user's service would: known answers, metrics, no leaks. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class EmbeddingApiTest {
+    @TempDir
+    Path dir;
+
+    private PipelineResult run(String transform, Placement placement, SimpleMeterRegistry registry, Path out) {
+        return Pipeline.builder()
+                .source(FileSource.of(KnownAnswers.SAMPLE))
+                .stage(Stage.plugin(transform).withPlacement(placement).withWorkers(2))
+                .sink(FileSink.of(out, dir.resolve(transform + ".rejects.tsv")))
+                .meterRegistry(registry)
+                .build()
+                .run();
+    }
+
+    @Test
+    void shouldMatchKnownAnswersForBothVariantsWhenEmbedded() throws IOException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Path enrich = dir.resolve("enrich.jsonl");
+        Path route = dir.resolve("route.jsonl");
+
+        PipelineResult e = run("flights-enrich", Placement.THREADS, registry, enrich);
+        PipelineResult r = run("flights-route", Placement.THREADS, new SimpleMeterRegistry(), route);
+
+        assertThat(KnownAnswers.sortedSha256(enrich)).isEqualTo(KnownAnswers.ENRICH_SORTED);
+        assertThat(KnownAnswers.fileSha256(enrich)).startsWith(KnownAnswers.ENRICH_FILE_PREFIX);
+        assertThat(KnownAnswers.sortedSha256(route)).isEqualTo(KnownAnswers.ROUTE_SORTED);
+        assertThat(KnownAnswers.fileSha256(route)).startsWith(KnownAnswers.ROUTE_FILE_PREFIX);
+        assertThat(e.recordsIn()).isEqualTo(200_000);
+        assertThat(e.recordsOut()).isEqualTo(200_000);
+        assertThat(r.recordsOut()).isEqualTo(200_000);
+        assertThat(registry.get("etl.records").tag("kind", "out").counter().count()).isEqualTo(200_000);
+        assertThat(registry.get("etl.stage.busy").tag("stage", "flights-enrich").timer().count())
+                .isEqualTo(e.stages().get(1).batches());
+    }
+
+    @Test
+    void shouldLeaveNoThreadOrOpenFileWhenRunEnds() throws Exception {
+        run("flights-enrich", Placement.THREADS, new SimpleMeterRegistry(), dir.resolve("warm-up.jsonl"));
+        Set<String> threadsBefore = threadNames();
+        long fdsBefore = openFileDescriptors();
+
+        run("flights-enrich", Placement.THREADS, new SimpleMeterRegistry(), dir.resolve("again.jsonl"));
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && !(threadNames().equals(threadsBefore)
+                && openFileDescriptors() <= fdsBefore)) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        assertThat(threadNames()).as("live threads").isEqualTo(threadsBefore);
+        assertThat(openFileDescriptors()).as("open file descriptors").isLessThanOrEqualTo(fdsBefore);
+    }
+
+    /** Names of live threads, ignoring JVM-wide ones that come and go on their own. */
+    private static Set<String> threadNames() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> !n.startsWith("ForkJoinPool") && !n.startsWith("Attach Listener")
+                        && !n.startsWith("process reaper") && !n.startsWith("surefire"))
+                .collect(Collectors.toSet());
+    }
+
+    private static long openFileDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+}

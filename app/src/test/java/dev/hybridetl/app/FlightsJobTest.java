@@ -1,0 +1,79 @@
+package dev.hybridetl.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The flights jobs through the command-line entry point: known answers, rejects, summary. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class FlightsJobTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({
+            "flights-enrich, threads, " + KnownAnswers.ENRICH_SORTED + ", " + KnownAnswers.ENRICH_FILE_PREFIX,
+            "flights-route,  threads, " + KnownAnswers.ROUTE_SORTED + ", " + KnownAnswers.ROUTE_FILE_PREFIX})
+    void shouldMatchKnownAnswersWhenRunFromCommandLine(String transform, String placement, String sorted,
+                                                       String filePrefix) throws IOException {
+        Path out = dir.resolve("out.jsonl");
+        Path rejects = dir.resolve("rejects.tsv");
+
+        CliTest.Outcome o = CliTest.cli("run", "-i", KnownAnswers.SAMPLE.toString(), "-o", out.toString(),
+                "--rejects", rejects.toString(), "-t", transform, "--placement", placement, "--workers", "2");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(KnownAnswers.sortedSha256(out)).isEqualTo(sorted);
+        assertThat(KnownAnswers.fileSha256(out)).startsWith(filePrefix);
+        assertThat(KnownAnswers.lineCount(out)).isEqualTo(200_000);
+        assertThat(rejects).isEmptyFile();
+        assertThat(o.out()).contains("in 200,000 | out 200,000 | rejected 0", transform, "worker 1");
+    }
+
+    @Test
+    void shouldWriteEveryRejectWithReasonAndRawRowWhenInputHasBadRows() throws IOException {
+        Path out = dir.resolve("edge.jsonl");
+        Path rejects = dir.resolve("edge.rejects.tsv");
+
+        CliTest.Outcome o = CliTest.cli("run", "-i", KnownAnswers.EDGE_CASES.toString(), "-o", out.toString(),
+                "--rejects", rejects.toString(), "-t", "flights-route", "--workers", "2", "--batch-bytes", "64");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(Path.of("../samples/flights-edge-cases.route.jsonl")));
+        assertThat(Files.readAllBytes(rejects))
+                .isEqualTo(Files.readAllBytes(Path.of("../samples/flights-edge-cases.rejects.tsv")));
+        long in = Files.readAllLines(KnownAnswers.EDGE_CASES, java.nio.charset.StandardCharsets.ISO_8859_1).size() - 1;
+        long outLines = KnownAnswers.lineCount(out);
+        long rejectLines = KnownAnswers.lineCount(rejects);
+        assertThat(outLines + rejectLines).isEqualTo(in);
+        assertThat(Files.readString(rejects)).contains("malformed\t", "unknown_both\t", "unknown_origin\t",
+                "unknown_destination\t");
+        assertThat(o.out()).contains("rejected " + rejectLines);
+    }
+
+    @Test
+    void shouldRejectOverlongRecordAndKeepGoing() throws IOException {
+        String header = "date,delay,distance,origin,destination\n";
+        String good = "2001-01-01T00:01,33,2176,LAS,PHL\n";
+        Path in = Files.writeString(dir.resolve("long.csv"), header + good + "x".repeat(5000) + "\n" + good);
+        Path out = dir.resolve("long.jsonl");
+        Path rejects = dir.resolve("long.rejects.tsv");
+
+        CliTest.Outcome o = CliTest.cli("run", "-i", in.toString(), "-o", out.toString(), "--rejects",
+                rejects.toString(), "--max-record-bytes", "1000", "--workers", "1");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(KnownAnswers.lineCount(out)).isEqualTo(2);
+        assertThat(Files.readString(rejects)).startsWith("record_too_long\txxx");
+        assertThat(o.out()).contains("in 3 | out 2 | rejected 1");
+    }
+}
