@@ -40,7 +40,15 @@ public final class RecordBatch {
 
     /** Starts a batch that will carry the given sequence number. */
     public static RecordBatchBuilder builder(long sequence) {
-        return new RecordBatchBuilder(sequence);
+        return new RecordBatchBuilder(sequence, 4096, 64);
+    }
+
+    /**
+     * Starts a batch sized for about {@code expectedBytes} of records and {@code expectedRecords} records: a good
+     * guess saves the garbage of growing the arrays (a runner knows its stage's output/input ratio).
+     */
+    public static RecordBatchBuilder builder(long sequence, int expectedBytes, int expectedRecords) {
+        return new RecordBatchBuilder(sequence, Math.max(16, expectedBytes), Math.max(1, expectedRecords));
     }
 
     /**

@@ -14,16 +14,19 @@ import java.util.List;
  */
 public final class RecordBatchBuilder {
     private final long sequence;
-    private byte[] data = new byte[4096];
+    private byte[] data;
     private int dataLength;
-    private int[] offsets = new int[65];
-    private long[] positions = new long[64];
+    private int[] offsets;
+    private long[] positions;
     private int count;
     private List<Reject> rejects = List.of();
     private boolean recordOpen;
 
-    RecordBatchBuilder(long sequence) {
+    RecordBatchBuilder(long sequence, int initialBytes, int initialRecords) {
         this.sequence = sequence;
+        this.data = new byte[initialBytes];
+        this.offsets = new int[initialRecords + 1];
+        this.positions = new long[initialRecords];
     }
 
     /** The sequence number the built batch will carry. */
