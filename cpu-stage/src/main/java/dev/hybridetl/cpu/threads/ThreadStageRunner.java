@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@link #idle} for the duration of one batch. Because a task only runs on a pool thread and there are never more
  * running tasks than instances, a borrow never waits. Instances are thus used by one thread at a time, as
  * {@link Transform} promises, without thread-locals. The pool's queue is unbounded, but the pipeline never submits
- * more than its in-flight window, so it holds at most that many batches.
+ * more than its in-flight window, so it holds at most that many batches. Submission happens on the run's event loop,
+ * so it must never block: see {@link #newPool}.
  */
 final class ThreadStageRunner implements StageRunner {
     private final Stage stage;
@@ -63,8 +65,20 @@ final class ThreadStageRunner implements StageRunner {
             }
             throw e;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(stage.workers(), threadFactory(stage.name()));
-        return new ThreadStageRunner(stage, ctx.metrics(), pool, workers);
+        return new ThreadStageRunner(stage, ctx.metrics(), newPool(stage), workers);
+    }
+
+    /**
+     * A fixed pool whose hand-off never blocks the submitter: {@link #process} is called on the event loop, and a
+     * {@code LinkedBlockingQueue} (what {@code Executors.newFixedThreadPool} uses) takes a lock on offer, which can
+     * park the event loop under contention. A {@link LinkedTransferQueue} offers lock-free, and starting every thread
+     * up front keeps {@code execute} from taking the pool's own lock to add one.
+     */
+    private static ExecutorService newPool(Stage stage) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(stage.workers(), stage.workers(), 0, TimeUnit.MILLISECONDS,
+                new LinkedTransferQueue<>(), threadFactory(stage.name()));
+        pool.prestartAllCoreThreads();
+        return pool;
     }
 
     private static ThreadFactory threadFactory(String stageName) {
