@@ -54,7 +54,7 @@ final class ProgressDisplay {
         }
         bar.stepTo(p.bytesRead());
         double seconds = p.elapsedNanos() / 1e9;
-        bar.setExtraMessage(String.format("%,d records, %,.0f rec/s", p.recordsIn(),
+        bar.setExtraMessage(String.format("  %,d records, %,.0f rec/s", p.recordsIn(),
                 seconds > 0 ? p.recordsIn() / seconds : 0.0));
     }
 }

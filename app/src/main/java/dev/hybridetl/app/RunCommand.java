@@ -199,6 +199,12 @@ final class RunCommand implements Callable<Integer> {
      */
     private PipelineResult awaitWithCtrlC(PipelineRun run, PrintWriter err) throws InterruptedException {
         Thread hook = new Thread(() -> {
+            if (run.isDone()) {
+                return;
+            }
+            err.println();
+            err.println("pipeline-app: interrupted: cancelling the run, nothing is published");
+            err.flush();
             run.cancel();
             try {
                 run.completion().handle((r, e) -> null).get(15, java.util.concurrent.TimeUnit.SECONDS);
