@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * Reads a plain file with {@link AsynchronousFileChannel}: each {@link #read()} issues one positional read and
- * completes from the JDK's completion handler (on the JDK's I/O pool thread), so no caller ever waits on the disk.
+ * completes from the channel's completion handler (on its own I/O thread, see {@link AioThreads}), so no caller ever waits on the disk.
  */
 final class AsyncFileChunkReader implements ChunkReader {
     private final Path path;
@@ -24,12 +24,12 @@ final class AsyncFileChunkReader implements ChunkReader {
     /** Published copy of {@link #position} for progress readers on other threads. */
     private volatile long bytesRead;
 
-    AsyncFileChunkReader(Path path, AsynchronousFileChannel channel, int chunkBytes, long sizeBytes) {
+    AsyncFileChunkReader(Path path, AioThreads.OwnedChannel owned, int chunkBytes, long sizeBytes) {
         this.path = path;
-        this.channel = channel;
+        this.channel = owned.channel();
         this.chunkBytes = chunkBytes;
         this.sizeBytes = sizeBytes;
-        this.gate = new ReadGate(() -> InputFiles.closeQuietly(channel));
+        this.gate = new ReadGate(owned::close);
     }
 
     @Override

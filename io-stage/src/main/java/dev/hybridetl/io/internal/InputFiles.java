@@ -5,12 +5,12 @@ import reactor.core.scheduler.Scheduler;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousFileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
@@ -32,8 +32,8 @@ final class InputFiles {
             if (isGzip(path)) {
                 return new GzipChunkReader(path, Files.newInputStream(path), chunkBytes, size, blocking);
             }
-            AsynchronousFileChannel channel = AsynchronousFileChannel.open(path, StandardOpenOption.READ);
-            return new AsyncFileChunkReader(path, channel, chunkBytes, size);
+            return new AsyncFileChunkReader(path, AioThreads.open(path, "read", Set.of(StandardOpenOption.READ)),
+                    chunkBytes, size);
         } catch (AccessDeniedException e) {
             throw clear(new AccessDeniedException(null, null, "input file not readable (permission denied): " + path), e);
         } catch (NoSuchFileException e) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,14 +29,16 @@ final class StagedFile {
     private final Path target;
     private final Path temp;
     private final AsynchronousFileChannel channel;
+    private final AioThreads.OwnedChannel owned;
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Next write offset; advanced by the completing write, appends are sequential. */
     private long position;
 
-    private StagedFile(Path target, Path temp, AsynchronousFileChannel channel) {
+    private StagedFile(Path target, Path temp, AioThreads.OwnedChannel owned) {
         this.target = target;
         this.temp = temp;
-        this.channel = channel;
+        this.owned = owned;
+        this.channel = owned.channel();
     }
 
     /** Blocking. Creates the target's parent directories and a fresh temp file {@code .<name>.tmp-<random>}. */
@@ -48,8 +51,8 @@ final class StagedFile {
                 Path temp = dir.resolve("." + absolute.getFileName() + ".tmp-"
                         + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
                 try {
-                    return new StagedFile(absolute, temp, AsynchronousFileChannel.open(temp,
-                            StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW));
+                    return new StagedFile(absolute, temp, AioThreads.open(temp, "write",
+                            Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)));
                 } catch (FileAlreadyExistsException e) {
                     // a random name collided: draw another
                 }
@@ -102,7 +105,7 @@ final class StagedFile {
     void forceAndClose() throws IOException {
         try {
             channel.force(true);
-            channel.close();
+            owned.close();
         } catch (IOException e) {
             throw new IOException("cannot flush " + target + ": " + InputFiles.describe(e), e);
         }
@@ -127,7 +130,7 @@ final class StagedFile {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
-        InputFiles.closeQuietly(channel);
+        owned.close();
         try {
             Files.deleteIfExists(temp);
         } catch (IOException ignored) {
