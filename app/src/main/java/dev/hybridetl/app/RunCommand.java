@@ -65,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
             description = "Transform configuration, repeatable, e.g. --config airports=airports.csv")
     Map<String, String> config = new LinkedHashMap<>();
 
-    @Option(names = {"-p", "--placement"}, paramLabel = "WHERE", defaultValue = "threads",
+    @Option(names = {"-p", "--placement"}, paramLabel = "WHERE", defaultValue = "processes",
             description = "Where the transform runs: 'threads' (in this JVM) or 'processes' (worker JVMs). "
                     + "Default: ${DEFAULT-VALUE}.")
     String placement;

@@ -21,8 +21,10 @@ class FlightsJobTest {
 
     @ParameterizedTest(name = "{0} on {1}")
     @CsvSource({
-            "flights-enrich, threads, " + KnownAnswers.ENRICH_SORTED + ", " + KnownAnswers.ENRICH_FILE_PREFIX,
-            "flights-route,  threads, " + KnownAnswers.ROUTE_SORTED + ", " + KnownAnswers.ROUTE_FILE_PREFIX})
+            "flights-enrich, threads,   " + KnownAnswers.ENRICH_SORTED + ", " + KnownAnswers.ENRICH_FILE_PREFIX,
+            "flights-route,  threads,   " + KnownAnswers.ROUTE_SORTED + ", " + KnownAnswers.ROUTE_FILE_PREFIX,
+            "flights-enrich, processes, " + KnownAnswers.ENRICH_SORTED + ", " + KnownAnswers.ENRICH_FILE_PREFIX,
+            "flights-route,  processes, " + KnownAnswers.ROUTE_SORTED + ", " + KnownAnswers.ROUTE_FILE_PREFIX})
     void shouldMatchKnownAnswersWhenRunFromCommandLine(String transform, String placement, String sorted,
                                                        String filePrefix) throws IOException {
         Path out = dir.resolve("out.jsonl");
@@ -37,6 +39,24 @@ class FlightsJobTest {
         assertThat(KnownAnswers.lineCount(out)).isEqualTo(200_000);
         assertThat(rejects).isEmptyFile();
         assertThat(o.out()).contains("in 200,000 | out 200,000 | rejected 0", transform, "worker 1");
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"flights-enrich", "flights-route"})
+    void shouldWriteIdenticalBytesWhetherOnThreadsOrProcesses(String transform) throws IOException {
+        Path[] outputs = new Path[2];
+        String[] placements = {"threads", "processes"};
+        for (int i = 0; i < 2; i++) {
+            outputs[i] = dir.resolve(placements[i] + ".jsonl");
+            CliTest.Outcome o = CliTest.cli("run", "-i", KnownAnswers.EDGE_CASES.toString(), "-o",
+                    outputs[i].toString(), "-t", transform, "--placement", placements[i], "--workers", "2",
+                    "--batch-bytes", "100");
+            assertThat(o.exitCode()).as(o.err()).isZero();
+        }
+        assertThat(Files.readAllBytes(outputs[1])).isEqualTo(Files.readAllBytes(outputs[0]));
+        assertThat(Files.readAllBytes(dir.resolve("processes.rejects.tsv")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("threads.rejects.tsv")));
     }
 
     @Test

@@ -76,7 +76,7 @@ final class AirportTable {
      */
     static AirportTable load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "airports file not found: " + file);
+            throw new NoSuchFileException(null, null, "airports file not found: " + file);
         }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
             return parse(reader, file.toString());

@@ -1,0 +1,189 @@
+package dev.hybridetl.cpu.processes;
+
+import dev.hybridetl.api.PipelineException;
+import dev.hybridetl.api.ProcessSettings;
+import dev.hybridetl.api.RecordBatch;
+import dev.hybridetl.api.Stage;
+import dev.hybridetl.api.StageResult;
+import dev.hybridetl.api.spi.StageRunner;
+import dev.hybridetl.api.spi.StageRunnerContext;
+import dev.hybridetl.ipc.ControlFile;
+import dev.hybridetl.ipc.QueueDirectory;
+import dev.hybridetl.ipc.StageQueues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs a plugin stage on supervised worker JVMs fed through Chronicle queues (see {@link StageConductor} for the
+ * design, {@link dev.hybridetl.ipc.StageQueues} for the directory layout).
+ *
+ * <p>Threads: {@link #process} only enqueues (any thread, never blocks). The conductor thread does all queue work;
+ * results are delivered on a single {@code etl-<stage>-results} thread so that downstream operators never run on
+ * the conductor. {@link #close()} blocks while it stops the workers.
+ */
+final class ProcessStageRunner implements StageRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessStageRunner.class);
+    /** System property: bytes per queue segment (tests use small values to exercise reclamation). */
+    static final String SEGMENT_BYTES_PROPERTY = "hybridetl.ipc.segmentBytes";
+    private static final long START_TIMEOUT_S = 120;
+    private static final long STOP_GRACE_MS = 3_000;
+    private static final long DESTROY_GRACE_MS = 2_000;
+
+    private final Stage stage;
+    private final ProcessSettings settings;
+    private final QueueDirectory queueDir;
+    private final ControlFile control;
+    private final StageConductor conductor;
+    private final Thread conductorThread;
+    private final Scheduler results;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ProcessStageRunner(StageRunnerContext ctx, QueueDirectory queueDir, ControlFile control,
+                               StageConductor conductor) {
+        this.stage = ctx.stage();
+        this.settings = ctx.processSettings();
+        this.queueDir = queueDir;
+        this.control = control;
+        this.conductor = conductor;
+        this.conductorThread = new Thread(conductor, "etl-" + stage.name() + "-conductor");
+        this.conductorThread.setDaemon(true);
+        this.results = Schedulers.newSingle("etl-" + stage.name() + "-results", true);
+    }
+
+    /** Creates the queue directory, launches the workers and waits until each one is ready. Blocking. */
+    static ProcessStageRunner start(StageRunnerContext ctx) throws Exception {
+        Stage stage = ctx.stage();
+        if (!stage.isPlugin()) {
+            throw new IllegalArgumentException("stage '" + stage.name() + "' is not a plugin and cannot run in"
+                    + " worker processes");
+        }
+        long segmentBytes = Long.getLong(SEGMENT_BYTES_PROPERTY, StageQueues.DEFAULT_SEGMENT_BYTES);
+        QueueDirectory queueDir = QueueDirectory.acquire(ctx.processSettings().queueDir(),
+                "stage-" + ctx.stageIndex());
+        ControlFile control = null;
+        try {
+            int ring = 2 * ctx.maxInFlightBatches() + 4 * stage.workers() + 16;
+            control = ControlFile.create(StageQueues.controlFile(queueDir.path()), ring, stage.workers());
+            new WorkerSpec(stage.name(), stage.pluginId(), stage.config(), ctx.header(), segmentBytes)
+                    .write(StageQueues.workerSpecFile(queueDir.path()));
+        } catch (Exception | Error e) {
+            if (control != null) {
+                control.close();
+            }
+            queueDir.close(false);
+            throw e;
+        }
+        StageConductor conductor = new StageConductor(stage.name(), ctx.metrics(), queueDir, control,
+                new WorkerLauncher(queueDir.path(), ctx.processSettings()), segmentBytes, stage.workers());
+        ProcessStageRunner runner = new ProcessStageRunner(ctx, queueDir, control, conductor);
+        runner.conductorThread.start();
+        try {
+            conductor.allReady().get(START_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            runner.close();
+            throw e.getCause() instanceof PipelineException pe ? pe
+                    : new PipelineException("stage '" + stage.name() + "': workers failed to start", e.getCause());
+        } catch (TimeoutException | InterruptedException e) {
+            runner.close();
+            throw new PipelineException("stage '" + stage.name() + "': workers were not ready within "
+                    + START_TIMEOUT_S + " s", e);
+        }
+        LOG.info("stage '{}': {} worker processes ready in {} (queues in {})", stage.name(), stage.workers(),
+                startupSummary(conductor), queueDir.path());
+        return runner;
+    }
+
+    private static String startupSummary(StageConductor conductor) {
+        StringBuilder sb = new StringBuilder();
+        for (WorkerSlot slot : conductor.slots()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(slot.startupNanos.get() / 1_000_000).append(" ms");
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public Mono<RecordBatch> process(RecordBatch batch) {
+        RecordBatch records = batch.rejects().isEmpty() ? batch : withoutRejects(batch);
+        return Mono.<RecordBatch>create(sink -> {
+            PendingBatch p = new PendingBatch(records, sink);
+            sink.onCancel(() -> p.cancelled = true);
+            conductor.submit(p);
+        }).publishOn(results);
+    }
+
+    /** The engine re-attaches earlier rejects to our output, so workers never need them. */
+    private static RecordBatch withoutRejects(RecordBatch b) {
+        int n = b.size();
+        int[] offsets = new int[n + 1];
+        long[] positions = new long[n];
+        for (int i = 0; i < n; i++) {
+            offsets[i] = b.offset(i);
+            positions[i] = b.position(i);
+        }
+        offsets[n] = n == 0 ? 0 : b.offset(n - 1) + b.length(n - 1);
+        return RecordBatch.wrap(b.sequence(), n, b.data(), offsets, positions, List.of());
+    }
+
+    @Override
+    public List<StageResult.WorkerResult> workerResults() {
+        List<StageResult.WorkerResult> list = new ArrayList<>();
+        for (WorkerSlot slot : conductor.slots()) {
+            list.add(slot.result());
+        }
+        return list;
+    }
+
+    /**
+     * Stops the conductor, asks the workers to stop (stop flag), then destroys and finally kills those that do not
+     * exit in time, and waits for every one. Deletes the queue directory if the stage ended cleanly and the user did
+     * not ask to keep it; keeps it after a failure.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        conductor.stop();
+        try {
+            conductorThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        control.requestStop();
+        List<Process> processes = conductor.processes();
+        waitAll(processes, STOP_GRACE_MS);
+        processes.forEach(Process::destroy);
+        waitAll(processes, DESTROY_GRACE_MS);
+        processes.forEach(Process::destroyForcibly);
+        waitAll(processes, 10_000);
+        boolean delete = conductor.stoppedClean() && !conductorThread.isAlive() && !settings.keepQueues();
+        control.close();
+        queueDir.close(delete);
+        results.dispose();
+        if (!delete) {
+            LOG.info("stage '{}': queues kept in {}", stage.name(), queueDir.path());
+        }
+    }
+
+    private static void waitAll(List<Process> processes, long timeoutMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        for (Process p : processes) {
+            try {
+                p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

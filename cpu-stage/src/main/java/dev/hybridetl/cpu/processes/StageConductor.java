@@ -1,0 +1,480 @@
+package dev.hybridetl.cpu.processes;
+
+import dev.hybridetl.api.PipelineException;
+import dev.hybridetl.api.RecordBatch;
+import dev.hybridetl.api.RecordBatchBuilder;
+import dev.hybridetl.api.Reject;
+import dev.hybridetl.api.StageMetrics;
+import dev.hybridetl.ipc.BatchCodec;
+import dev.hybridetl.ipc.ControlFile;
+import dev.hybridetl.ipc.QueueDirectory;
+import dev.hybridetl.ipc.StageQueues;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline-side agent of a process stage: one dedicated thread (never the event loop) that owns every queue
+ * handle, the pending-batch table and the worker processes.
+ *
+ * <p>Design notes.
+ * <ul>
+ *   <li><b>One owner.</b> {@code process()} callers only enqueue into {@link #inbox}; this thread appends batches,
+ *       tails every worker's result queue, supervises the workers and reclaims space. No locks; Chronicle's
+ *       single-threaded appenders and tailers stay on one thread.</li>
+ *   <li><b>Idle.</b> An Agrona {@link BackoffIdleStrategy} that spins briefly, yields, then parks up to 1 ms: a
+ *       result waits at most about a millisecond, and an idle stage costs little CPU on a 2-core machine.</li>
+ *   <li><b>No loss, no duplicate.</b> Every batch stays in {@link #pending} until its first result arrives; later
+ *       results for the same sequence are dropped. When a worker dies, its result queue is drained first, then the
+ *       claim left in its control slot names the one batch it held, which is re-appended (or quarantined as a
+ *       poison batch after {@value #POISON_DEATHS} deaths).</li>
+ *   <li><b>Restarts.</b> A dead worker is relaunched after a backoff of 100 ms doubling to 5 s. A worker that dies
+ *       before it is ready {@value #MAX_START_FAILURES} times in a row fails the run with its last stderr line.</li>
+ *   <li><b>Space.</b> Input is written in segments ({@link StageQueues}); a segment is deleted once no pending batch
+ *       has its latest excerpt there. Result segments are deleted by their {@link ResultReader}.</li>
+ * </ul>
+ */
+final class StageConductor implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(StageConductor.class);
+    static final int POISON_DEATHS = 3;
+    static final int MAX_START_FAILURES = 3;
+    static final long HEARTBEAT_TIMEOUT_MS = 5_000;
+    static final long STARTUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final long SUPERVISE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final String stageName;
+    private final StageMetrics metrics;
+    private final QueueDirectory queueDir;
+    private final Path stageDir;
+    private final ControlFile control;
+    private final WorkerLauncher launcher;
+    private final long segmentBytes;
+    private final WorkerSlot[] slots;
+    private final BatchCodec codec = new BatchCodec();
+    private final ConcurrentLinkedQueue<PendingBatch> inbox = new ConcurrentLinkedQueue<>();
+    private final CompletableFuture<Void> allReady = new CompletableFuture<>();
+    // ---- owned by the conductor thread ----
+    private final Map<Long, PendingBatch> pending = new HashMap<>();
+    private final Map<Long, Long> sequenceByExcerpt = new HashMap<>();
+    private final ArrayDeque<PendingBatch> toAppend = new ArrayDeque<>();
+    private final TreeMap<Long, Integer> liveExcerptsBySegment = new TreeMap<>();
+    private SingleChronicleQueue input;
+    private ExcerptAppender appender;
+    private long inputSegment = -1;
+    private long inputSegmentBytes;
+    private long nextSuperviseNanos;
+    private long nextHousekeepingNanos;
+    private long duplicatesDropped;
+    // ---- shared ----
+    private volatile boolean running = true;
+    private volatile PipelineException failure;
+    private volatile boolean cleanStop;
+
+    StageConductor(String stageName, StageMetrics metrics, QueueDirectory queueDir, ControlFile control,
+                   WorkerLauncher launcher, long segmentBytes, int workers) {
+        this.stageName = stageName;
+        this.metrics = metrics;
+        this.queueDir = queueDir;
+        this.stageDir = queueDir.path();
+        this.control = control;
+        this.launcher = launcher;
+        this.segmentBytes = segmentBytes;
+        this.slots = new WorkerSlot[workers];
+        for (int i = 0; i < workers; i++) {
+            slots[i] = new WorkerSlot(i);
+        }
+    }
+
+    WorkerSlot[] slots() {
+        return slots;
+    }
+
+    /** Completes when every worker has been ready once, or fails with the start-up error. */
+    CompletableFuture<Void> allReady() {
+        return allReady;
+    }
+
+    /** Hands a batch to the conductor; any thread, never blocks. */
+    void submit(PendingBatch p) {
+        PipelineException f = failure;
+        if (f != null || !running) {
+            p.sink.error(f != null ? f : new PipelineException("stage '" + stageName + "' is closed"));
+            return;
+        }
+        inbox.add(p);
+    }
+
+    PipelineException failure() {
+        return failure;
+    }
+
+    /** Asks the loop to end; the thread closes its queues on the way out. */
+    void stop() {
+        running = false;
+    }
+
+    /** True if the loop ended without a failure and with no batch unanswered (read after joining the thread). */
+    boolean stoppedClean() {
+        return cleanStop;
+    }
+
+    @Override
+    public void run() {
+        IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(1));
+        try {
+            rollInput();
+            for (WorkerSlot slot : slots) {
+                launch(slot);
+            }
+            while (running) {
+                idle.idle(doWork());
+            }
+        } catch (Throwable t) {
+            fail(new PipelineException("stage '" + stageName + "': process supervisor failed: " + t, t));
+        } finally {
+            cleanStop = failure == null && pending.isEmpty() && inbox.isEmpty();
+            closeQueues();
+            failAll(failure != null ? failure
+                    : new PipelineException("stage '" + stageName + "' was closed before the batch completed"));
+        }
+    }
+
+    private int doWork() throws IOException {
+        int work = 0;
+        PendingBatch p;
+        while ((p = inbox.poll()) != null) {
+            work++;
+            if (failure != null) {
+                p.sink.error(failure);
+                continue;
+            }
+            pending.put(p.batch.sequence(), p);
+            toAppend.add(p);
+        }
+        work += appendWaiting();
+        for (WorkerSlot slot : slots) {
+            if (slot.reader != null) {
+                work += slot.reader.poll(frame -> onFrame(slot, frame), 64);
+            }
+        }
+        long now = System.nanoTime();
+        if (now - nextSuperviseNanos >= 0) {
+            nextSuperviseNanos = now + SUPERVISE_INTERVAL_NS;
+            supervise(now);
+        }
+        if (now - nextHousekeepingNanos >= 0) {
+            nextHousekeepingNanos = now + HOUSEKEEPING_INTERVAL_NS;
+            reclaimInputSegments();
+            queueDir.secure();
+        }
+        return work;
+    }
+
+    // ---------------------------------------------------------------- input side
+
+    private int appendWaiting() throws IOException {
+        int n = 0;
+        while (!toAppend.isEmpty() && control.publishedCount() - control.claimCounter() < control.ringCapacity()) {
+            PendingBatch p = toAppend.poll();
+            if (!p.cancelled && pending.get(p.batch.sequence()) == p) {
+                append(p);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void append(PendingBatch p) throws IOException {
+        long frameBytes = BatchCodec.frameBytes(p.batch);
+        if (inputSegmentBytes > 0 && inputSegmentBytes + frameBytes > segmentBytes) {
+            rollInput();
+        }
+        p.attempt++;
+        try (DocumentContext dc = appender.writingDocument()) {
+            codec.encode(BatchCodec.KIND_BATCH, p.batch, p.attempt, 0, dc.wire().bytes());
+        }
+        long excerpt = control.publish(inputSegment, appender.lastIndexAppended());
+        sequenceByExcerpt.put(excerpt, p.batch.sequence());
+        p.excerpts.add(excerpt);
+        p.segment = inputSegment;
+        liveExcerptsBySegment.merge(inputSegment, 1, Integer::sum);
+        inputSegmentBytes += frameBytes;
+    }
+
+    private void rollInput() throws IOException {
+        if (input != null) {
+            appender.close();
+            input.close();
+        }
+        inputSegment++;
+        inputSegmentBytes = 0;
+        liveExcerptsBySegment.putIfAbsent(inputSegment, 0);
+        input = StageQueues.open(queueDir.subdirectory("in-" + inputSegment));
+        appender = input.createAppender();
+    }
+
+    private void reclaimInputSegments() {
+        Iterator<Map.Entry<Long, Integer>> it = liveExcerptsBySegment.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, Integer> e = it.next();
+            if (e.getKey() >= inputSegment) {
+                return;
+            }
+            if (e.getValue() == 0) {
+                QueueDirectory.deleteTree(StageQueues.inputSegment(stageDir, e.getKey()));
+                it.remove();
+            }
+        }
+    }
+
+    /** Forgets a batch's excerpts: it no longer needs its input segment. */
+    private void release(PendingBatch p) {
+        if (p.segment >= 0) {
+            liveExcerptsBySegment.merge(p.segment, -1, Integer::sum);
+            p.segment = -1;
+        }
+        for (int i = 0; i < p.excerpts.size(); i++) {
+            sequenceByExcerpt.remove(p.excerpts.get(i));
+        }
+    }
+
+    // ---------------------------------------------------------------- result side
+
+    private void onFrame(WorkerSlot slot, BatchCodec.Frame frame) {
+        PendingBatch p = pending.remove(frame.sequence());
+        if (p == null) {
+            duplicatesDropped++;
+            LOG.debug("stage '{}': dropped a late duplicate result of batch {} from worker {}", stageName,
+                    frame.sequence(), slot.index);
+            return;
+        }
+        release(p);
+        slot.consecutiveDeaths = 0;
+        if (frame.kind() == BatchCodec.KIND_FAILURE) {
+            complete(p, null, new IllegalStateException("worker " + slot.index + ": " + frame.failure()));
+            return;
+        }
+        RecordBatch out = frame.batch();
+        metrics.recordBatch(frame.busyNanos(), p.batch.size(), out.size(), out.rejects().size());
+        slot.batches.incrementAndGet();
+        slot.records.addAndGet(p.batch.size());
+        complete(p, out, null);
+    }
+
+    private static void complete(PendingBatch p, RecordBatch out, Throwable error) {
+        if (p.cancelled) {
+            return;
+        }
+        if (error != null) {
+            p.sink.error(error);
+        } else {
+            p.sink.success(out);
+        }
+    }
+
+    private void quarantine(PendingBatch p) {
+        pending.remove(p.batch.sequence());
+        release(p);
+        RecordBatch in = p.batch;
+        RecordBatchBuilder b = RecordBatch.builder(in.sequence());
+        for (int i = 0; i < in.size(); i++) {
+            b.reject(in.position(i), Reject.Reasons.POISON_BATCH, in.data(), in.offset(i), in.length(i));
+        }
+        LOG.error("stage '{}': batch {} ({} records from line {}) killed {} workers; its records go to the"
+                + " dead-letter output as {}", stageName, in.sequence(), in.size(),
+                in.size() == 0 ? -1 : in.position(0), p.deaths, Reject.Reasons.POISON_BATCH);
+        metrics.recordBatch(0, in.size(), 0, in.size());
+        complete(p, b.build(), null);
+    }
+
+    // ---------------------------------------------------------------- supervision
+
+    private void supervise(long now) throws IOException {
+        boolean everyoneReady = true;
+        for (WorkerSlot slot : slots) {
+            if (slot.process != null) {
+                if (!slot.process.isAlive()) {
+                    onDeath(slot, now);
+                } else if (!slot.ready) {
+                    checkReady(slot, now);
+                } else {
+                    long silentMs = System.currentTimeMillis() - control.heartbeatMs(slot.index);
+                    if (silentMs > HEARTBEAT_TIMEOUT_MS) {
+                        kill(slot, "no heartbeat for " + silentMs + " ms");
+                    }
+                }
+            } else if (slot.restartAtNanos >= 0 && now - slot.restartAtNanos >= 0 && failure == null) {
+                launch(slot);
+            }
+            everyoneReady &= slot.everReady;
+        }
+        if (everyoneReady && !allReady.isDone()) {
+            allReady.complete(null);
+        }
+    }
+
+    private void checkReady(WorkerSlot slot, long now) throws IOException {
+        if (control.state(slot.index) == ControlFile.STATE_READY) {
+            slot.ready = true;
+            slot.everReady = true;
+            slot.consecutiveStartFailures = 0;
+            slot.startupNanos.addAndGet(now - slot.launchNanos);
+            slot.reader = new ResultReader(stageDir, slot.index, slot.incarnation, codec);
+            LOG.debug("stage '{}': worker {} ready in {} ms", stageName, slot.index,
+                    (now - slot.launchNanos) / 1_000_000);
+        } else if (now - slot.launchNanos > STARTUP_TIMEOUT_NS) {
+            kill(slot, "not ready after " + TimeUnit.NANOSECONDS.toSeconds(STARTUP_TIMEOUT_NS) + " s");
+        }
+    }
+
+    private void kill(WorkerSlot slot, String why) {
+        if (!slot.killed) {
+            LOG.warn("stage '{}': killing worker {} (pid {}): {}", stageName, slot.index, slot.process.pid(), why);
+            slot.killed = true;
+            slot.process.destroyForcibly();
+        }
+    }
+
+    private void onDeath(WorkerSlot slot, long now) throws IOException {
+        int exit = slot.process.exitValue();
+        long pid = slot.process.pid();
+        boolean wasReady = slot.ready;
+        if (slot.reader != null) {
+            slot.reader.drain(frame -> onFrame(slot, frame));
+            slot.reader.close(true);
+            slot.reader = null;
+        }
+        redeliverClaim(slot);
+        slot.process = null;
+        slot.ready = false;
+        slot.killed = false;
+        if (!wasReady) {
+            slot.consecutiveStartFailures++;
+            String lastError = slot.awaitLastErrorLine();
+            LOG.warn("stage '{}': worker {} (pid {}) exited with code {} before it was ready: {}", stageName,
+                    slot.index, pid, exit, lastError);
+            if (slot.consecutiveStartFailures >= MAX_START_FAILURES) {
+                fail(new PipelineException("stage '" + stageName + "': worker " + slot.index + " failed to start "
+                        + slot.consecutiveStartFailures + " times in a row (last exit code " + exit
+                        + "); last error: " + lastError));
+                return;
+            }
+        } else {
+            LOG.warn("stage '{}': worker {} (pid {}) exited with code {}; restarting it", stageName, slot.index,
+                    pid, exit);
+        }
+        slot.consecutiveDeaths++;
+        long backoffMs = Math.min(5_000, 100L << Math.min(6, slot.consecutiveDeaths - 1));
+        slot.restartAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoffMs);
+    }
+
+    /** Re-appends (or quarantines) the batch a dead worker held, if it is still unanswered. */
+    private void redeliverClaim(WorkerSlot slot) {
+        long claim = control.currentClaim(slot.index);
+        if (claim == ControlFile.NO_CLAIM) {
+            return;
+        }
+        for (WorkerSlot other : slots) {
+            if (other != slot && other.process != null && control.currentClaim(other.index) == claim) {
+                return; // the dead worker only intended to claim it; a live one owns it
+            }
+        }
+        Long sequence = sequenceByExcerpt.get(claim);
+        PendingBatch p = sequence == null ? null : pending.get(sequence);
+        if (p == null) {
+            return;
+        }
+        p.deaths++;
+        if (p.deaths >= POISON_DEATHS) {
+            quarantine(p);
+        } else {
+            LOG.warn("stage '{}': re-delivering batch {} (attempt {}) after worker {} died with it", stageName,
+                    p.batch.sequence(), p.attempt + 1, slot.index);
+            if (p.segment >= 0) {
+                liveExcerptsBySegment.merge(p.segment, -1, Integer::sum);
+                p.segment = -1;
+            }
+            toAppend.add(p);
+        }
+    }
+
+    private void launch(WorkerSlot slot) throws IOException {
+        slot.incarnation++;
+        control.resetWorker(slot.index, slot.incarnation);
+        if (slot.incarnation > 0) {
+            slot.restarts.incrementAndGet();
+        }
+        slot.restartAtNanos = -1;
+        slot.ready = false;
+        slot.killed = false;
+        slot.launchNanos = System.nanoTime();
+        slot.process = launcher.launch(slot);
+    }
+
+    private void fail(PipelineException e) {
+        if (failure == null) {
+            failure = e;
+            LOG.error(e.getMessage());
+        }
+        allReady.completeExceptionally(failure);
+        failAll(failure);
+    }
+
+    private void failAll(PipelineException e) {
+        for (PendingBatch p : pending.values()) {
+            complete(p, null, e);
+        }
+        pending.clear();
+        toAppend.clear();
+        PendingBatch p;
+        while ((p = inbox.poll()) != null) {
+            complete(p, null, e);
+        }
+    }
+
+    private void closeQueues() {
+        for (WorkerSlot slot : slots) {
+            if (slot.reader != null) {
+                slot.reader.close();
+                slot.reader = null;
+            }
+        }
+        if (input != null) {
+            appender.close();
+            input.close();
+            input = null;
+        }
+        if (duplicatesDropped > 0) {
+            LOG.info("stage '{}': dropped {} late duplicate results", stageName, duplicatesDropped);
+        }
+    }
+
+    /** Process handles of the live workers, for shutdown (read after the thread ended). */
+    List<Process> processes() {
+        List<Process> list = new java.util.ArrayList<>();
+        for (WorkerSlot slot : slots) {
+            if (slot.process != null) {
+                list.add(slot.process);
+            }
+        }
+        return list;
+    }
+}

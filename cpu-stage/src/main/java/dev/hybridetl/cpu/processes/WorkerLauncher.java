@@ -1,0 +1,110 @@
+package dev.hybridetl.cpu.processes;
+
+import dev.hybridetl.api.ProcessSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Starts worker JVMs: the same {@code java} binary as this process, this process's class path, the flags Chronicle
+ * and Agrona need, the per-worker heap, and the user's extra options. Never through a shell: the command is a list
+ * of arguments. Each worker's stdout and stderr are pumped line by line into this process's log, prefixed with
+ * {@code [worker-N]}, by two small daemon threads that end when the worker's pipes close.
+ */
+final class WorkerLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.hybridetl.worker");
+
+    /** Flags every JVM that opens a Chronicle queue or an Agrona buffer needs (see docs/operations.md). */
+    static final List<String> CHRONICLE_FLAGS = List.of(
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "-Dchronicle.analytics.disable=true",
+            "-Dchronicle.announcer.disable=true",
+            "-Ddisable.perf.info=true");
+
+    private final Path stageDir;
+    private final ProcessSettings settings;
+    private final String javaBinary;
+    private final String classPath;
+
+    WorkerLauncher(Path stageDir, ProcessSettings settings) {
+        this.stageDir = stageDir;
+        this.settings = settings;
+        this.javaBinary = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        this.classPath = System.getProperty("java.class.path");
+    }
+
+    /** The full command line of one worker. */
+    List<String> command(int worker, long incarnation) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary);
+        cmd.add("-Xmx" + settings.workerHeapMb() + "m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.addAll(CHRONICLE_FLAGS);
+        if (Runtime.version().feature() >= 22) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        cmd.addAll(settings.extraJvmOptions());
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(WorkerMain.class.getName());
+        cmd.add(stageDir.toString());
+        cmd.add(Integer.toString(worker));
+        cmd.add(Long.toString(incarnation));
+        cmd.add(Long.toString(ProcessHandle.current().pid()));
+        return cmd;
+    }
+
+    /** Starts the next incarnation of a worker slot; its stderr lines also go to {@link WorkerSlot#lastErrorLine}. */
+    Process launch(WorkerSlot slot) throws IOException {
+        int worker = slot.index;
+        ProcessBuilder pb = new ProcessBuilder(command(worker, slot.incarnation));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String prefix = "[worker-" + worker + "] ";
+        pump(p.getInputStream(), line -> LOG.info("{}{}", prefix, line), "etl-worker-" + worker + "-out");
+        slot.lastErrorLine = "";
+        slot.errorPump = pump(p.getErrorStream(), line -> {
+            slot.lastErrorLine = line;
+            LOG.info("{}{}", prefix, line);
+        }, "etl-worker-" + worker + "-err");
+        return p;
+    }
+
+    private static Thread pump(InputStream stream, Consumer<String> sink, String threadName) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    try {
+                        sink.accept(line);
+                    } catch (RuntimeException e) {
+                        // a failing log never fails the pipeline
+                    }
+                }
+            } catch (IOException e) {
+                // the worker is gone; nothing more to read
+            }
+        }, threadName);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.hybridetl.cpu.processes;
+
+import dev.hybridetl.api.RecordBatch;
+import dev.hybridetl.api.RecordBatchBuilder;
+import dev.hybridetl.api.Transform;
+import dev.hybridetl.api.TransformContext;
+import dev.hybridetl.api.Transforms;
+import dev.hybridetl.ipc.BatchCodec;
+import dev.hybridetl.ipc.ControlFile;
+import dev.hybridetl.ipc.StageQueues;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Entry point of a worker JVM: builds the stage's transform from its plugin id, then claims batches from the input
+ * queue, transforms them and appends the results to its own result queue, until the pipeline sets the stop flag.
+ *
+ * <p>Arguments: {@code <stage dir> <worker index> <incarnation> <parent pid>}; the rest comes from
+ * {@code worker.properties} in the stage directory (see {@link WorkerSpec}).
+ *
+ * <p>Threads: the main thread owns the transform and both queues. A daemon watchdog thread publishes a heartbeat
+ * every {@value #HEARTBEAT_INTERVAL_MS} ms and halts the JVM as soon as the parent process is gone, so a worker never
+ * outlives a pipeline killed with {@code kill -9}. Exit codes: 0 stopped on request, 1 could not start,
+ * 2 lost its parent, 3 an input excerpt could not be read.
+ */
+public final class WorkerMain {
+    static final long HEARTBEAT_INTERVAL_MS = 200;
+    static final int EXIT_START_FAILED = 1;
+    static final int EXIT_PARENT_GONE = 2;
+    static final int EXIT_BAD_INPUT = 3;
+    private static final long READ_RETRY_NS = TimeUnit.SECONDS.toNanos(2);
+
+    private final Path stageDir;
+    private final int worker;
+    private final long incarnation;
+    private final WorkerSpec spec;
+    private final ControlFile control;
+    private final BatchCodec codec = new BatchCodec();
+    private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+            TimeUnit.MILLISECONDS.toNanos(1));
+    private SingleChronicleQueue input;
+    private ExcerptTailer inputTailer;
+    private long inputSegment = -1;
+    private SingleChronicleQueue output;
+    private ExcerptAppender outputAppender;
+    private long outputSegment;
+    private long outputSegmentBytes;
+
+    private WorkerMain(Path stageDir, int worker, long incarnation, WorkerSpec spec, ControlFile control) {
+        this.stageDir = stageDir;
+        this.worker = worker;
+        this.incarnation = incarnation;
+        this.spec = spec;
+        this.control = control;
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 4) {
+            System.err.println("usage: WorkerMain <stage dir> <worker index> <incarnation> <parent pid>");
+            System.exit(EXIT_START_FAILED);
+        }
+        Path stageDir = Path.of(args[0]);
+        int worker = Integer.parseInt(args[1]);
+        long incarnation = Long.parseLong(args[2]);
+        long parentPid = Long.parseLong(args[3]);
+        int exitCode;
+        try {
+            ControlFile control = ControlFile.open(StageQueues.controlFile(stageDir));
+            control.setPid(worker, ProcessHandle.current().pid());
+            control.heartbeat(worker, System.currentTimeMillis());
+            startWatchdog(control, worker, parentPid);
+            WorkerSpec spec = WorkerSpec.read(StageQueues.workerSpecFile(stageDir));
+            exitCode = new WorkerMain(stageDir, worker, incarnation, spec, control).run();
+        } catch (Throwable t) {
+            t.printStackTrace();
+            // last line on stderr: the supervisor quotes it when start-up fails
+            System.err.println("worker " + worker + " failed: " + t);
+            exitCode = EXIT_START_FAILED;
+        }
+        System.out.flush();
+        System.err.flush();
+        // Chronicle keeps non-daemon helper threads; exit explicitly.
+        System.exit(exitCode);
+    }
+
+    private static void startWatchdog(ControlFile control, int worker, long parentPid) {
+        ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
+        Thread t = new Thread(() -> {
+            while (true) {
+                boolean orphaned = parent == null || !parent.isAlive()
+                        || ProcessHandle.current().parent().map(p -> p.pid() != parentPid).orElse(true);
+                if (orphaned) {
+                    System.err.println("worker " + worker + ": pipeline process " + parentPid + " is gone; exiting");
+                    Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+                }
+                control.heartbeat(worker, System.currentTimeMillis());
+                try {
+                    Thread.sleep(HEARTBEAT_INTERVAL_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "etl-worker-watchdog");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private int run() throws Exception {
+        Transform transform = Transforms.get(spec.pluginId()).create();
+        transform.open(new TransformContext(spec.stageName(), spec.config(), spec.header(), worker));
+        try {
+            output = StageQueues.open(StageQueues.resultSegment(stageDir, worker, incarnation, 0));
+            outputAppender = output.createAppender();
+            control.setState(worker, ControlFile.STATE_READY);
+            int code = loop(transform);
+            control.setState(worker, ControlFile.STATE_STOPPED);
+            return code;
+        } finally {
+            transform.close();
+            closeQueues();
+        }
+    }
+
+    private int loop(Transform transform) throws IOException {
+        long[] location = new long[2];
+        while (!control.stopRequested()) {
+            long claim = control.tryClaim(worker, location);
+            if (claim == ControlFile.NO_CLAIM) {
+                idle.idle();
+                continue;
+            }
+            idle.reset();
+            BatchCodec.Frame frame = readInput(location[0], location[1]);
+            if (frame == null) {
+                System.err.println("worker " + worker + ": excerpt " + claim + " (segment " + location[0]
+                        + ", index 0x" + Long.toHexString(location[1]) + ") cannot be read");
+                return EXIT_BAD_INPUT;
+            }
+            RecordBatch in = frame.batch();
+            control.setCurrentSequence(worker, in.sequence());
+            RecordBatchBuilder out = RecordBatch.builder(in.sequence());
+            long t0 = System.nanoTime();
+            try {
+                transform.process(in, out);
+                RecordBatch result = out.build();
+                long busyNanos = System.nanoTime() - t0;
+                appendResult(dc -> codec.encode(BatchCodec.KIND_RESULT, result, frame.attempt(), busyNanos,
+                        dc.wire().bytes()), BatchCodec.frameBytes(result));
+            } catch (Exception e) {
+                String msg = e.getMessage() == null ? e.getClass().getName()
+                        : e.getClass().getSimpleName() + ": " + e.getMessage();
+                appendResult(dc -> codec.encodeFailure(in.sequence(), frame.attempt(), msg, dc.wire().bytes()),
+                        msg.length() + 64L);
+            }
+            control.completeClaim(worker, in.size());
+        }
+        return 0;
+    }
+
+    private BatchCodec.Frame readInput(long segment, long index) throws IOException {
+        if (segment != inputSegment) {
+            if (input != null) {
+                inputTailer.close();
+                input.close();
+            }
+            input = StageQueues.open(StageQueues.inputSegment(stageDir, segment));
+            inputTailer = input.createTailer();
+            inputSegment = segment;
+        }
+        long deadline = System.nanoTime() + READ_RETRY_NS;
+        do {
+            if (inputTailer.moveToIndex(index)) {
+                try (DocumentContext dc = inputTailer.readingDocument()) {
+                    if (dc.isPresent()) {
+                        return codec.decode(dc.wire().bytes());
+                    }
+                }
+            }
+            input.refreshDirectoryListing();
+            idle.idle(0);
+        } while (System.nanoTime() < deadline);
+        return null;
+    }
+
+    private interface FrameWriter {
+        void write(DocumentContext dc);
+    }
+
+    private void appendResult(FrameWriter writer, long frameBytes) throws IOException {
+        if (outputSegmentBytes > 0 && outputSegmentBytes + frameBytes > spec.segmentBytes()) {
+            SingleChronicleQueue next = StageQueues.open(StageQueues.resultSegment(stageDir, worker, incarnation,
+                    outputSegment + 1));
+            try (DocumentContext dc = outputAppender.writingDocument()) {
+                codec.encodeEndOfSegment(dc.wire().bytes());
+            }
+            outputAppender.close();
+            output.close();
+            output = next;
+            outputAppender = next.createAppender();
+            outputSegment++;
+            outputSegmentBytes = 0;
+        }
+        try (DocumentContext dc = outputAppender.writingDocument()) {
+            writer.write(dc);
+        }
+        outputSegmentBytes += frameBytes;
+    }
+
+    private void closeQueues() {
+        if (inputTailer != null) {
+            inputTailer.close();
+            input.close();
+        }
+        if (outputAppender != null) {
+            outputAppender.close();
+            output.close();
+        }
+    }
+}

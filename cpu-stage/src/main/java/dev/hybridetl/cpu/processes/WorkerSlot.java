@@ -1,0 +1,53 @@
+package dev.hybridetl.cpu.processes;
+
+import dev.hybridetl.api.StageResult;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The pipeline's view of one worker position: the current process (incarnation), its result reader, its failure
+ * history and its figures for the summary. Written by the conductor thread; the figures are atomics because
+ * {@code workerResults()} may be read from any thread.
+ */
+final class WorkerSlot {
+    final int index;
+    Process process;
+    long incarnation = -1;
+    long launchNanos;
+    boolean ready;
+    boolean everReady;
+    Thread errorPump;
+    boolean killed;
+    ResultReader reader;
+    int consecutiveStartFailures;
+    int consecutiveDeaths;
+    /** When a dead worker is due to be relaunched ({@link System#nanoTime()}), or -1 if it is not waiting. */
+    long restartAtNanos = -1;
+    volatile String lastErrorLine = "";
+    final AtomicLong batches = new AtomicLong();
+    final AtomicLong records = new AtomicLong();
+    final AtomicLong startupNanos = new AtomicLong();
+    final AtomicInteger restarts = new AtomicInteger();
+
+    WorkerSlot(int index) {
+        this.index = index;
+    }
+
+    /** The last line the worker wrote to stderr, after waiting briefly for its pump to read the rest. */
+    String awaitLastErrorLine() {
+        Thread pump = errorPump;
+        if (pump != null) {
+            try {
+                pump.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return lastErrorLine.isEmpty() ? "(no output on stderr)" : lastErrorLine;
+    }
+
+    StageResult.WorkerResult result() {
+        return new StageResult.WorkerResult(index, batches.get(), records.get(), restarts.get(), startupNanos.get());
+    }
+}

@@ -1,0 +1,192 @@
+package dev.hybridetl.cpu.processes;
+
+import dev.hybridetl.api.Pipeline;
+import dev.hybridetl.api.PipelineException;
+import dev.hybridetl.api.PipelineResult;
+import dev.hybridetl.api.PipelineRun;
+import dev.hybridetl.api.Placement;
+import dev.hybridetl.api.ProcessSettings;
+import dev.hybridetl.api.Reject;
+import dev.hybridetl.api.Stage;
+import dev.hybridetl.api.StageResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** End-to-end tests of the processes placement: real worker JVMs, real queues. */
+@Timeout(120)
+class ProcessStageRunnerTest {
+    private static final List<String> LINES = IntStream.range(0, 1500)
+            .mapToObj(i -> "row " + i + " flight ab" + (i % 97) + " from sfo to jfk")
+            .collect(Collectors.toList());
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void smallSegments() {
+        // 16 KiB segments: every run rolls input and result queues many times, so reclamation is exercised.
+        System.setProperty(ProcessStageRunner.SEGMENT_BYTES_PROPERTY, Integer.toString(16 * 1024));
+    }
+
+    @AfterAll
+    static void defaultSegments() {
+        System.clearProperty(ProcessStageRunner.SEGMENT_BYTES_PROPERTY);
+    }
+
+    @AfterEach
+    void shouldLeaveNoWorkerProcessBehind() {
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
+                .collect(Collectors.toList())).as("live descendant processes").isEmpty();
+    }
+
+    @Test
+    void shouldMatchTheExpectedOutputAndRemoveTheQueueDirWhenRunOnTwoWorkers() throws Exception {
+        Path queueDir = tmp.resolve("queues");
+        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
+        PipelineResult result = pipeline("test-upper-case", Stage.plugin("test-upper-case"), sink,
+                ProcessSettings.defaults().withQueueDir(queueDir)).run();
+
+        assertThat(sink.records).containsExactlyElementsOf(expected(LINES));
+        assertThat(sink.rejects).isEmpty();
+        StageResult stage = result.stages().get(1);
+        assertThat(stage.kind()).isEqualTo("processes");
+        assertThat(stage.recordsOut()).isEqualTo(LINES.size());
+        assertThat(stage.workers()).hasSize(2);
+        assertThat(stage.workers().stream().mapToLong(StageResult.WorkerResult::batches).sum()).isEqualTo(30);
+        assertThat(stage.workers()).allSatisfy(w -> assertThat(w.startupNanos()).isPositive());
+        assertThat(queueDir).as("queue directory removed after success").doesNotExist();
+    }
+
+    @Test
+    void shouldCompleteWithoutLossOrDuplicateWhenAWorkerIsKilledMidRun() throws Exception {
+        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
+        PipelineRun run = pipeline("slow", Stage.plugin("test-upper-case").withConfig("delayMs", "40"), sink,
+                ProcessSettings.defaults()).start();
+        awaitCondition(() -> run.progress().recordsOut() >= 200, Duration.ofSeconds(60));
+        ProcessHandle victim = ProcessHandle.current().children().filter(ProcessHandle::isAlive).findFirst()
+                .orElseThrow();
+        assertThat(victim.destroyForcibly()).isTrue();
+
+        PipelineResult result = run.await(Duration.ofSeconds(90));
+        assertThat(sink.records).containsExactlyElementsOf(expected(LINES));
+        assertThat(result.stages().get(1).workers().stream().mapToInt(StageResult.WorkerResult::restarts).sum())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void shouldQuarantineAPoisonBatchAfterThreeAttemptsAndKeepEverythingElse() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(LINES.subList(0, 500));
+        lines.set(120, "this one is poison");
+        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
+        PipelineResult result = pipeline("poison", Stage.plugin("test-poison"), sink, ProcessSettings.defaults())
+                .run();
+
+        // lines 100..149 form batch 2 (50 lines per batch): all of it is quarantined, the rest is transformed.
+        List<String> survivors = new java.util.ArrayList<>(lines);
+        survivors.subList(100, 150).clear();
+        assertThat(sink.records).containsExactlyElementsOf(expected(survivors));
+        assertThat(sink.rejects).hasSize(50)
+                .allSatisfy(r -> assertThat(r.reason()).isEqualTo(Reject.Reasons.POISON_BATCH));
+        assertThat(sink.rejects.stream().map(Reject::rawText)).containsExactlyElementsOf(lines.subList(100, 150));
+        assertThat(sink.rejects.get(0).position()).isEqualTo(102);
+        // three deaths; the third worker may or may not have been relaunched before the run ended
+        assertThat(result.stages().get(1).workers().stream().mapToInt(StageResult.WorkerResult::restarts).sum())
+                .isBetween(2, 3);
+    }
+
+    @Test
+    void shouldRefuseASecondPipelineOnTheSameQueueDirWithinOneSecondNamingThePid() throws Exception {
+        Path queueDir = tmp.resolve("shared");
+        MemoryIo.CollectingSink first = new MemoryIo.CollectingSink();
+        PipelineRun running = pipeline("slow", Stage.plugin("test-upper-case").withConfig("delayMs", "50"), first,
+                ProcessSettings.defaults().withQueueDir(queueDir)).start();
+        try {
+            awaitCondition(() -> running.progress().recordsOut() > 0, Duration.ofSeconds(60));
+            long t0 = System.nanoTime();
+            PipelineRun second = pipeline("test-upper-case", Stage.plugin("test-upper-case"),
+                    new MemoryIo.CollectingSink(), ProcessSettings.defaults().withQueueDir(queueDir)).start();
+            assertThatThrownBy(() -> second.await(Duration.ofSeconds(5)))
+                    .isInstanceOf(PipelineException.class)
+                    .hasMessageContaining("in use by process " + ProcessHandle.current().pid());
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+        } finally {
+            running.cancel();
+            running.completion().handle((r, e) -> null).get();
+        }
+        assertThat(queueDir.resolve("stage-0")).as("kept after a cancelled run").isDirectory();
+    }
+
+    @Test
+    void shouldKeepQueueFilesPrivateWhenAskedToKeepThem() throws Exception {
+        Path queueDir = tmp.resolve("kept");
+        pipeline("test-upper-case", Stage.plugin("test-upper-case"), new MemoryIo.CollectingSink(),
+                ProcessSettings.defaults().withQueueDir(queueDir).withKeepQueues(true)).run();
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(queueDir.resolve("stage-0"))) {
+            all = walk.collect(Collectors.toList());
+        }
+        assertThat(all).anySatisfy(p -> assertThat(p.toString()).endsWith(".cq4"));
+        for (Path p : all) {
+            String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+            assertThat(mode).as(p.toString()).isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
+        }
+    }
+
+    @Test
+    void shouldFailNamingTheStageAndTheWorkersLastErrorWhenTheTransformCannotOpen() {
+        Path queueDir = tmp.resolve("failed");
+        PipelineRun run = pipeline("test-failing-open", Stage.plugin("test-failing-open"),
+                new MemoryIo.CollectingSink(), ProcessSettings.defaults().withQueueDir(queueDir)).start();
+        assertThatThrownBy(() -> run.await(Duration.ofSeconds(60)))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("test-failing-open")
+                .hasMessageContaining("reference data missing");
+        assertThat(queueDir.resolve("stage-0")).as("kept after a failure").isDirectory();
+    }
+
+    private Pipeline pipeline(String name, Stage stage, MemoryIo.CollectingSink sink, ProcessSettings settings) {
+        List<String> lines = name.equals("poison") ? poisonLines() : LINES;
+        return Pipeline.builder()
+                .source(MemoryIo.source("id,text", lines, 50))
+                .stage(stage.withName(name).withPlacement(Placement.PROCESSES).withWorkers(2))
+                .sink(sink)
+                .processSettings(settings)
+                .build();
+    }
+
+    private static List<String> poisonLines() {
+        List<String> lines = new java.util.ArrayList<>(LINES.subList(0, 500));
+        lines.set(120, "this one is poison");
+        return lines;
+    }
+
+    private static List<String> expected(List<String> lines) {
+        return lines.stream().map(s -> s.toUpperCase(Locale.ROOT)).collect(Collectors.toList());
+    }
+
+    private static void awaitCondition(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within " + timeout).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}

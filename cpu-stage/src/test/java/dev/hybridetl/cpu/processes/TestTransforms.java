@@ -1,0 +1,108 @@
+package dev.hybridetl.cpu.processes;
+
+import dev.hybridetl.api.RecordBatch;
+import dev.hybridetl.api.RecordBatchBuilder;
+import dev.hybridetl.api.Transform;
+import dev.hybridetl.api.TransformContext;
+import dev.hybridetl.api.TransformProvider;
+
+import java.nio.charset.StandardCharsets;
+
+/** Test-only transform plugins, registered in src/test/resources/META-INF/services. */
+final class TestTransforms {
+    private TestTransforms() {
+    }
+
+    /** Upper-cases ASCII; config {@code delayMs} makes each batch take that long (for kill tests). */
+    public static final class UpperCase implements TransformProvider {
+        @Override
+        public String id() {
+            return "test-upper-case";
+        }
+
+        @Override
+        public String description() {
+            return "upper-cases each record (test)";
+        }
+
+        @Override
+        public Transform create() {
+            return new Transform() {
+                private long delayMs;
+
+                @Override
+                public void open(TransformContext context) {
+                    delayMs = Long.parseLong(context.config("delayMs", "0"));
+                }
+
+                @Override
+                public void process(RecordBatch in, RecordBatchBuilder out) throws Exception {
+                    if (delayMs > 0) {
+                        Thread.sleep(delayMs);
+                    }
+                    for (int i = 0; i < in.size(); i++) {
+                        out.add(in.position(i), upper(in, i));
+                    }
+                }
+            };
+        }
+    }
+
+    /** Halts its JVM on a record containing POISON; otherwise upper-cases. */
+    public static final class Poison implements TransformProvider {
+        @Override
+        public String id() {
+            return "test-poison";
+        }
+
+        @Override
+        public String description() {
+            return "halts the worker on a record containing POISON (test)";
+        }
+
+        @Override
+        public Transform create() {
+            return (in, out) -> {
+                for (int i = 0; i < in.size(); i++) {
+                    String s = upper(in, i);
+                    if (s.contains("POISON")) {
+                        Runtime.getRuntime().halt(1);
+                    }
+                    out.add(in.position(i), s);
+                }
+            };
+        }
+    }
+
+    /** Fails in open, as a transform with a bad configuration would. */
+    public static final class FailingOpen implements TransformProvider {
+        @Override
+        public String id() {
+            return "test-failing-open";
+        }
+
+        @Override
+        public String description() {
+            return "fails to open (test)";
+        }
+
+        @Override
+        public Transform create() {
+            return new Transform() {
+                @Override
+                public void open(TransformContext context) {
+                    throw new IllegalArgumentException("reference data missing: no-such-file.csv");
+                }
+
+                @Override
+                public void process(RecordBatch in, RecordBatchBuilder out) {
+                    throw new AssertionError("never opened");
+                }
+            };
+        }
+    }
+
+    static String upper(RecordBatch in, int i) {
+        return new String(in.data(), in.offset(i), in.length(i), StandardCharsets.ISO_8859_1).toUpperCase();
+    }
+}

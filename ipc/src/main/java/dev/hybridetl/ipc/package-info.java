@@ -1,0 +1,4 @@
+/**
+ * The data plane between the pipeline process and its worker processes.
+ */
+package dev.hybridetl.ipc;
