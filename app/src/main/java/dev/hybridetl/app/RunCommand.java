@@ -99,6 +99,11 @@ final class RunCommand implements Callable<Integer> {
             description = "processes placement: maximum heap of each worker JVM (default: ${DEFAULT-VALUE}).")
     int workerHeapMb;
 
+    @Option(names = "--worker-jvm-option", paramLabel = "OPTION",
+            description = "processes placement: one more option for every worker JVM, repeatable "
+                    + "(e.g. --worker-jvm-option=-XX:+UseParallelGC).")
+    java.util.List<String> workerJvmOptions = new java.util.ArrayList<>();
+
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar when stderr is a terminal (default: on; --no-progress hides it).")
     boolean progress;
@@ -161,7 +166,7 @@ final class RunCommand implements Callable<Integer> {
                     .batchBytes(batchBytes)
                     .maxRecordBytes(maxRecordBytes)
                     .maxInFlightBatches(maxInFlight)
-                    .processSettings(new ProcessSettings(queueDir, keepQueues, workerHeapMb, java.util.List.of()))
+                    .processSettings(new ProcessSettings(queueDir, keepQueues, workerHeapMb, workerJvmOptions))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new Main.UsageProblem(e.getMessage());

@@ -44,12 +44,14 @@ final class ProcessStageRunner implements StageRunner {
     private final QueueDirectory queueDir;
     private final ControlFile control;
     private final StageConductor conductor;
+    private final WorkerLauncher launcher;
     private final Thread conductorThread;
     private final Scheduler results;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ProcessStageRunner(StageRunnerContext ctx, QueueDirectory queueDir, ControlFile control,
-                               StageConductor conductor) {
+                               StageConductor conductor, WorkerLauncher launcher) {
+        this.launcher = launcher;
         this.stage = ctx.stage();
         this.settings = ctx.processSettings();
         this.queueDir = queueDir;
@@ -83,9 +85,10 @@ final class ProcessStageRunner implements StageRunner {
             queueDir.close(false);
             throw e;
         }
-        StageConductor conductor = new StageConductor(stage.name(), ctx.metrics(), queueDir, control,
-                new WorkerLauncher(queueDir.path(), ctx.processSettings()), segmentBytes, stage.workers());
-        ProcessStageRunner runner = new ProcessStageRunner(ctx, queueDir, control, conductor);
+        WorkerLauncher launcher = new WorkerLauncher(queueDir.path(), ctx.processSettings());
+        StageConductor conductor = new StageConductor(stage.name(), ctx.metrics(), queueDir, control, launcher,
+                segmentBytes, stage.workers());
+        ProcessStageRunner runner = new ProcessStageRunner(ctx, queueDir, control, conductor, launcher);
         runner.conductorThread.start();
         try {
             conductor.allReady().get(START_TIMEOUT_S, TimeUnit.SECONDS);
@@ -166,6 +169,9 @@ final class ProcessStageRunner implements StageRunner {
         waitAll(processes, DESTROY_GRACE_MS);
         processes.forEach(Process::destroyForcibly);
         waitAll(processes, 10_000);
+        WorkerSlot first = conductor.slots()[0];
+        launcher.classArchive().publish(first.incarnation == 0 && first.process != null
+                && !first.process.isAlive() && first.process.exitValue() == 0);
         boolean delete = conductor.stoppedClean() && !conductorThread.isAlive() && !settings.keepQueues();
         control.close();
         queueDir.close(delete);

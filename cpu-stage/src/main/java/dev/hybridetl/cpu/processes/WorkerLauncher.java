@@ -41,6 +41,7 @@ final class WorkerLauncher {
     private final ProcessSettings settings;
     private final String javaBinary;
     private final String classPath;
+    private final WorkerClassArchive classArchive;
 
     WorkerLauncher(Path stageDir, ProcessSettings settings) {
         this.stageDir = stageDir;
@@ -48,6 +49,7 @@ final class WorkerLauncher {
         this.javaBinary = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         this.classPath = System.getProperty("java.class.path");
+        this.classArchive = WorkerClassArchive.forClassPath(classPath);
     }
 
     /** The full command line of one worker. */
@@ -61,6 +63,7 @@ final class WorkerLauncher {
             cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.add("--sun-misc-unsafe-memory-access=allow");
         }
+        cmd.addAll(classArchive.flags(worker, incarnation));
         cmd.addAll(settings.extraJvmOptions());
         cmd.add("-cp");
         cmd.add(classPath);
@@ -70,6 +73,11 @@ final class WorkerLauncher {
         cmd.add(Long.toString(incarnation));
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         return cmd;
+    }
+
+    /** The start-up class archive these workers use (see {@link WorkerClassArchive}). */
+    WorkerClassArchive classArchive() {
+        return classArchive;
     }
 
     /** Starts the next incarnation of a worker slot; its stderr lines also go to {@link WorkerSlot#lastErrorLine}. */
