@@ -29,8 +29,12 @@ import java.nio.file.Path;
  * roll cycle inside a segment is daily; a segment that spans midnight simply has two cycle files.
  */
 public final class StageQueues {
-    /** Default bytes a writer puts into one segment before moving to the next. */
-    public static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
+    /**
+     * Default bytes a writer puts into one segment before moving to the next. Every mapped, touched page of the
+     * segments a process has open counts in its RSS: 16 MiB kept the pipeline process of a 3M-row run at about
+     * 230 MB (with -Xmx128m), where 64 MiB segments made it 360 MB, at the same throughput.
+     */
+    public static final long DEFAULT_SEGMENT_BYTES = 16L * 1024 * 1024;
     /** Mapping granularity: a frame must fit in a quarter of it (Chronicle's limit for one excerpt). */
     static final long BLOCK_SIZE = 4L * BatchCodec.DEFAULT_MAX_FRAME_BYTES;
 
