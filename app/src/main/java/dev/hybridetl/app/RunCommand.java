@@ -92,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
     Path queueDir;
 
     @Option(names = "--keep-queues",
-            description = "processes placement: keep the queue directory after a successful run.")
+            description = "processes placement: keep the queue directory when the run ends (for inspection).")
     boolean keepQueues;
 
     @Option(names = "--worker-heap-mb", paramLabel = "MIB", defaultValue = "256",

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Set;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -34,7 +35,8 @@ import java.util.stream.Stream;
  *       so a second pipeline pointed at the same directory fails at once with a message naming the holder. The OS
  *       drops the lock when the owner dies, so a crashed run never blocks the next one.</li>
  *   <li><b>Cleanup.</b> {@link #close(boolean)} deletes the stage directory (and the root if this class created
- *       it and it is empty) or keeps everything for inspection.</li>
+ *       it and it is empty) or keeps everything for inspection. Roots left by pipelines that were killed are swept
+ *       by the next run that uses the default location ({@link #sweepAbandoned}).</li>
  * </ul>
  *
  * <p>Not thread-safe: owned by the thread that starts and closes the stage.
@@ -45,6 +47,9 @@ public final class QueueDirectory implements AutoCloseable {
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    /** Roots younger than this are never swept: their owner may still be creating its lock file. */
+    static final long SWEEP_MIN_AGE_MS = 10_000;
 
     private final Path root;
     private final boolean rootCreated;
@@ -72,6 +77,7 @@ public final class QueueDirectory implements AutoCloseable {
         Path root;
         boolean rootCreated;
         if (requestedRoot == null) {
+            sweepAbandoned(defaultBase());
             root = Files.createTempDirectory(defaultBase(), "hybrid-etl-", dirAttributes());
             rootCreated = true;
         } else {
@@ -106,6 +112,48 @@ public final class QueueDirectory implements AutoCloseable {
         QueueDirectory qd = new QueueDirectory(root, rootCreated, dir, channel, lock);
         qd.deleteContentsExceptLock();
         return qd;
+    }
+
+    /**
+     * Deletes the default queue roots ({@code hybrid-etl-<digits>} in {@code base}) of pipelines that died without
+     * cleaning up (a {@code kill -9}, a power cut): a root whose every {@code owner.lock} can be locked has no live
+     * owner. A root younger than {@link #SWEEP_MIN_AGE_MS} is left alone, so that one still being set up is never
+     * taken for abandoned. Never throws: a root it cannot judge is left where it is.
+     */
+    static void sweepAbandoned(Path base) {
+        try (Stream<Path> roots = Files.list(base)) {
+            roots.filter(r -> r.getFileName().toString().matches("hybrid-etl-[0-9]+") && Files.isDirectory(r))
+                    .filter(QueueDirectory::isAbandoned)
+                    .forEach(QueueDirectory::deleteTree);
+        } catch (IOException | RuntimeException e) {
+            // best effort: the next run tries again
+        }
+    }
+
+    private static boolean isAbandoned(Path root) {
+        try {
+            if (System.currentTimeMillis() - Files.getLastModifiedTime(root).toMillis() < SWEEP_MIN_AGE_MS) {
+                return false;
+            }
+            List<Path> locks;
+            try (Stream<Path> stages = Files.list(root)) {
+                locks = stages.map(d -> d.resolve(LOCK_FILE)).filter(Files::isRegularFile).toList();
+            }
+            for (Path lockFile : locks) {
+                try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+                    FileLock probe = ch.tryLock();
+                    if (probe == null) {
+                        return false;
+                    }
+                    probe.release();
+                } catch (OverlappingFileLockException e) {
+                    return false; // held by this very JVM
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String readHolder(FileChannel channel) throws IOException {

@@ -83,4 +83,27 @@ class QueueDirectoryTest {
             }
         }
     }
+
+    @Test
+    void shouldSweepOnlyRootsWhoseOwnerIsGoneWhenANewRunStarts(@TempDir Path base) throws Exception {
+        Path abandoned = Files.createDirectories(base.resolve("hybrid-etl-111/stage-0"));
+        Files.writeString(abandoned.resolve(QueueDirectory.LOCK_FILE), "999999\n");
+        Path young = Files.createDirectories(base.resolve("hybrid-etl-222/stage-0"));
+        Files.writeString(young.resolve(QueueDirectory.LOCK_FILE), "999999\n");
+        Path notOurs = Files.createDirectories(base.resolve("something-else"));
+        long old = System.currentTimeMillis() - 2 * QueueDirectory.SWEEP_MIN_AGE_MS;
+        Files.setLastModifiedTime(base.resolve("hybrid-etl-111"), java.nio.file.attribute.FileTime.fromMillis(old));
+        Files.setLastModifiedTime(notOurs, java.nio.file.attribute.FileTime.fromMillis(old));
+
+        try (QueueDirectory live = QueueDirectory.acquire(base.resolve("hybrid-etl-333"), "stage-0")) {
+            Files.setLastModifiedTime(live.root(), java.nio.file.attribute.FileTime.fromMillis(old));
+
+            QueueDirectory.sweepAbandoned(base);
+
+            assertThat(base.resolve("hybrid-etl-111")).as("owner gone").doesNotExist();
+            assertThat(base.resolve("hybrid-etl-222")).as("too young to judge").isDirectory();
+            assertThat(live.path()).as("owner alive (its lock is held)").isDirectory();
+            assertThat(notOurs).as("not a queue root").isDirectory();
+        }
+    }
 }

@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * @param queueDir where the Chronicle queues live; {@code null} picks a fresh private directory under
  *                 {@code /dev/shm} where it exists, otherwise under the system temp directory
- * @param keepQueues keep the queue directory after a successful run (for inspection); it is always kept after a
- *                   failure
+ * @param keepQueues keep the queue directory when the run ends, for inspection; otherwise it is deleted after
+ *                   success, failure and cancel alike
  * @param workerHeapMb maximum heap of each worker JVM, in MiB ({@code -Xmx})
  * @param extraJvmOptions more options for every worker JVM (e.g. GC flags)
  */

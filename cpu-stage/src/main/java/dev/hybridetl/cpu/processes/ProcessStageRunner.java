@@ -148,8 +148,8 @@ final class ProcessStageRunner implements StageRunner {
 
     /**
      * Stops the conductor, asks the workers to stop (stop flag), then destroys and finally kills those that do not
-     * exit in time, and waits for every one. Deletes the queue directory if the stage ended cleanly and the user did
-     * not ask to keep it; keeps it after a failure.
+     * exit in time, and waits for every one. Deletes the queue directory unless the user asked to keep it
+     * ({@code --keep-queues}), whether the run succeeded, failed or was cancelled.
      */
     @Override
     public void close() {
@@ -172,7 +172,8 @@ final class ProcessStageRunner implements StageRunner {
         WorkerSlot first = conductor.slots()[0];
         launcher.classArchive().publish(first.incarnation == 0 && first.process != null
                 && !first.process.isAlive() && first.process.exitValue() == 0);
-        boolean delete = conductor.stoppedClean() && !conductorThread.isAlive() && !settings.keepQueues();
+        // Deleted after failures and cancels too: nothing may be left behind unless the user asked to keep it.
+        boolean delete = !conductorThread.isAlive() && !settings.keepQueues();
         control.close();
         queueDir.close(delete);
         results.dispose();

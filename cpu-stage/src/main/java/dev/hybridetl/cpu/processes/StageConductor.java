@@ -85,7 +85,6 @@ final class StageConductor implements Runnable {
     // ---- shared ----
     private volatile boolean running = true;
     private volatile PipelineException failure;
-    private volatile boolean cleanStop;
 
     StageConductor(String stageName, StageMetrics metrics, QueueDirectory queueDir, ControlFile control,
                    WorkerLauncher launcher, long segmentBytes, int workers) {
@@ -130,11 +129,6 @@ final class StageConductor implements Runnable {
         running = false;
     }
 
-    /** True if the loop ended without a failure and with no batch unanswered (read after joining the thread). */
-    boolean stoppedClean() {
-        return cleanStop;
-    }
-
     @Override
     public void run() {
         IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
@@ -150,7 +144,6 @@ final class StageConductor implements Runnable {
         } catch (Throwable t) {
             fail(new PipelineException("stage '" + stageName + "': process supervisor failed: " + t, t));
         } finally {
-            cleanStop = failure == null && pending.isEmpty() && inbox.isEmpty();
             closeQueues();
             failAll(failure != null ? failure
                     : new PipelineException("stage '" + stageName + "' was closed before the batch completed"));

@@ -131,7 +131,7 @@ class ProcessStageRunnerTest {
             running.cancel();
             running.completion().handle((r, e) -> null).get();
         }
-        assertThat(queueDir.resolve("stage-0")).as("kept after a cancelled run").isDirectory();
+        assertThat(queueDir.resolve("stage-0")).as("removed after a cancelled run").doesNotExist();
     }
 
     @Test
@@ -159,7 +159,7 @@ class ProcessStageRunnerTest {
                 .isInstanceOf(PipelineException.class)
                 .hasMessageContaining("test-failing-open")
                 .hasMessageContaining("reference data missing");
-        assertThat(queueDir.resolve("stage-0")).as("kept after a failure").isDirectory();
+        assertThat(queueDir.resolve("stage-0")).as("removed after a failure").doesNotExist();
     }
 
     private Pipeline pipeline(String name, Stage stage, MemoryIo.CollectingSink sink, ProcessSettings settings) {
