@@ -76,6 +76,31 @@ class EmbeddingApiTest {
         assertThat(openFileDescriptors()).as("open file descriptors").isLessThanOrEqualTo(fdsBefore);
     }
 
+    @Test
+    void shouldLeaveNoOutputTempFileQueueOrWorkerWhenCancelledMidRun() throws Exception {
+        Path out = dir.resolve("cancelled.jsonl");
+        dev.hybridetl.api.PipelineRun run = Pipeline.builder()
+                .source(FileSource.of(KnownAnswers.SAMPLE))
+                .stage(Stage.plugin("flights-route").withPlacement(Placement.PROCESSES).withWorkers(2))
+                .sink(FileSink.of(out, dir.resolve("cancelled.rejects.tsv")))
+                .processSettings(dev.hybridetl.api.ProcessSettings.defaults().withQueueDir(dir.resolve("queues")))
+                .build()
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (run.progress().recordsOut() == 0 && !run.isDone() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(run.isDone()).as("still running when cancelled").isFalse();
+
+        run.cancel();
+
+        assertThat(run.completion()).failsWithin(java.time.Duration.ofSeconds(30));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).as("files left in the output directory").isEmpty();
+        }
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).isZero();
+    }
+
     /** Names of live threads, ignoring JVM-wide ones that come and go on their own. */
     private static Set<String> threadNames() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)

@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -203,8 +204,9 @@ final class PipelineEngine {
             if (r != null) {
                 r.close();
             }
-            eventLoop.dispose();
-            blocking.dispose();
+            // Gracefully: a sink's clean-up of its temp files may still be queued on these schedulers after a cancel.
+            disposeGracefully(eventLoop);
+            disposeGracefully(blocking);
             if (error != null) {
                 completion.completeExceptionally(error instanceof PipelineException ? error
                         : new PipelineException("pipeline failed: " + PipelineException.describe(error), error));
@@ -217,6 +219,14 @@ final class PipelineEngine {
         }, "etl-cleanup");
         t.setDaemon(false);
         t.start();
+    }
+
+    private static void disposeGracefully(Scheduler scheduler) {
+        try {
+            scheduler.disposeGracefully().block(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            scheduler.dispose();
+        }
     }
 
     private PipelineResult result(List<StageRunner> closed, long wallNanos) {
