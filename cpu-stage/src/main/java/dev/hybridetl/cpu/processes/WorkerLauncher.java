@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 /**
  * Starts worker JVMs: the same {@code java} binary as this process, this process's class path, the flags Chronicle
  * and Agrona need, the per-worker heap, and the user's extra options. Never through a shell: the command is a list
- * of arguments. Each worker's stdout and stderr are pumped line by line into this process's log, prefixed with
- * {@code [worker-N]}, by two small daemon threads that end when the worker's pipes close.
+ * of arguments. Each worker's stdout (at info) and stderr (at warn) are pumped line by line into this process's
+ * log, prefixed with {@code [worker-N]}, by two small daemon threads that end when the worker's pipes close.
  */
 final class WorkerLauncher {
     private static final Logger LOG = LoggerFactory.getLogger("dev.hybridetl.worker");
@@ -36,6 +36,12 @@ final class WorkerLauncher {
             "-Dchronicle.analytics.disable=true",
             "-Dchronicle.announcer.disable=true",
             "-Ddisable.perf.info=true");
+
+    /**
+     * System property: when true in the pipeline JVM (the CLI's {@code --verbose} sets it), workers get it too and
+     * print stack traces; otherwise a failing worker prints one line.
+     */
+    static final String VERBOSE_PROPERTY = "hybridetl.verbose";
 
     private final Path stageDir;
     private final ProcessSettings settings;
@@ -64,6 +70,9 @@ final class WorkerLauncher {
             cmd.add("--sun-misc-unsafe-memory-access=allow");
         }
         cmd.addAll(classArchive.flags(worker, incarnation));
+        if (Boolean.getBoolean(VERBOSE_PROPERTY)) {
+            cmd.add("-D" + VERBOSE_PROPERTY + "=true");
+        }
         cmd.addAll(settings.extraJvmOptions());
         cmd.add("-cp");
         cmd.add(classPath);
@@ -91,7 +100,9 @@ final class WorkerLauncher {
         slot.lastErrorLine = "";
         slot.errorPump = pump(p.getErrorStream(), line -> {
             slot.lastErrorLine = line;
-            LOG.info("{}{}", prefix, line);
+            // A worker's stderr carries only its warnings, errors and crash reports (its own log level is warn),
+            // so it is shown at the level the CLI prints by default.
+            LOG.warn("{}{}", prefix, line);
         }, "etl-worker-" + worker + "-err");
         return p;
     }

@@ -82,7 +82,9 @@ public final class WorkerMain {
             WorkerSpec spec = WorkerSpec.read(StageQueues.workerSpecFile(stageDir));
             exitCode = new WorkerMain(stageDir, worker, incarnation, spec, control).run();
         } catch (Throwable t) {
-            t.printStackTrace();
+            if (Boolean.getBoolean(WorkerLauncher.VERBOSE_PROPERTY)) {
+                t.printStackTrace();
+            }
             // last line on stderr: the supervisor quotes it when start-up fails
             System.err.println("worker " + worker + " failed: " + t);
             exitCode = EXIT_START_FAILED;
