@@ -92,6 +92,27 @@ class ProcessStageRunnerTest {
     }
 
     @Test
+    void shouldReplaceAFrozenWorkerWhenItsHeartbeatStops() throws Exception {
+        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
+        PipelineRun run = pipeline("slow", Stage.plugin("test-upper-case").withConfig("delayMs", "40"), sink,
+                ProcessSettings.defaults()).start();
+        awaitCondition(() -> run.progress().recordsOut() >= 200, Duration.ofSeconds(60));
+        ProcessHandle frozen = ProcessHandle.current().children().filter(ProcessHandle::isAlive).findFirst()
+                .orElseThrow();
+
+        // SIGSTOP freezes the whole JVM, watchdog thread included: only the heartbeat timeout can notice.
+        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(frozen.pid())).start();
+        assertThat(stop.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(stop.exitValue()).isZero();
+
+        PipelineResult result = run.await(Duration.ofSeconds(90));
+        assertThat(sink.records).containsExactlyElementsOf(expected(LINES));
+        assertThat(frozen.isAlive()).as("the frozen worker was killed").isFalse();
+        assertThat(result.stages().get(1).workers().stream().mapToInt(StageResult.WorkerResult::restarts).sum())
+                .isEqualTo(1);
+    }
+
+    @Test
     void shouldQuarantineAPoisonBatchAfterThreeAttemptsAndKeepEverythingElse() throws Exception {
         List<String> lines = new java.util.ArrayList<>(LINES.subList(0, 500));
         lines.set(120, "this one is poison");
