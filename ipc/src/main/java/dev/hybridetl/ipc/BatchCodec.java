@@ -192,8 +192,11 @@ public final class BatchCodec {
         int[] offsets = new int[n + 1];
         for (int i = 0; i < n; i++) {
             int len = in.readInt();
-            require(len >= 0 && offsets[i] + (long) len <= dataLength, "record " + i + " of batch " + sequence
-                    + " has a bad length " + len);
+            if (len < 0 || offsets[i] + (long) len > dataLength) {
+                // not require(): its message would be built for every record, on the hot path
+                throw new IllegalArgumentException("record " + i + " of batch " + sequence + " has a bad length "
+                        + len);
+            }
             offsets[i + 1] = offsets[i] + len;
         }
         require(offsets[n] == dataLength, "record lengths of batch " + sequence + " add up to " + offsets[n]
