@@ -402,7 +402,7 @@ def report(opts):
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(report_writer.markdown(sessions, jmh, SVG.name))
     if sessions:
-        SVG.write_text(report_writer.svg({"runs": [r for _, d in sessions for r in d["runs"]]}))
+        SVG.write_text(report_writer.svg({"runs": report_writer.default_jvm_runs(sessions)}))
     print(f"wrote {DOC}" + (f" and {SVG}" if sessions else ""))
     return 0
 
