@@ -25,6 +25,8 @@ final class FlightRow {
     int originLength;
     int destinationOffset;
     int destinationLength;
+    /** Scratch: the value of the digits {@link #digits} read last. */
+    private int number;
 
     /** Matches {@code data[offset .. offset+length)}; on success fills the fields and returns true. */
     boolean match(byte[] data, int offset, int length) {
@@ -41,32 +43,16 @@ final class FlightRow {
         if (negative) {
             p++;
         }
-        int digitsStart = p;
-        int value = 0;
-        while (p < end && isDigit(data[p])) {
-            value = value * 10 + (data[p] - '0');
-            p++;
-            if (p - digitsStart > 6) {
-                return false;
-            }
-        }
-        if (p == digitsStart || p >= end || data[p++] != ',') {
+        p = digits(data, p, end);
+        if (p < 0 || p >= end || data[p++] != ',') {
             return false;
         }
-        int delayValue = negative ? -value : value;
-        digitsStart = p;
-        value = 0;
-        while (p < end && isDigit(data[p])) {
-            value = value * 10 + (data[p] - '0');
-            p++;
-            if (p - digitsStart > 6) {
-                return false;
-            }
-        }
-        if (p == digitsStart || p >= end || data[p++] != ',') {
+        int delayValue = negative ? -number : number;
+        p = digits(data, p, end);
+        if (p < 0 || p >= end || data[p++] != ',') {
             return false;
         }
-        int distanceValue = value;
+        int distanceValue = number;
         int originStart = p;
         while (p < end && data[p] != ',') {
             p++;
@@ -91,6 +77,24 @@ final class FlightRow {
         this.destinationOffset = destinationStart;
         this.destinationLength = end - destinationStart;
         return true;
+    }
+
+    /**
+     * Reads {@code [0-9]{1,6}} at {@code p}: returns the position after the digits and leaves their value in
+     * {@link #number}, or returns -1 if there is no digit or more than six.
+     */
+    private int digits(byte[] d, int p, int end) {
+        int start = p;
+        int value = 0;
+        while (p < end && isDigit(d[p])) {
+            value = value * 10 + (d[p] - '0');
+            p++;
+            if (p - start > 6) {
+                return -1;
+            }
+        }
+        number = value;
+        return p == start ? -1 : p;
     }
 
     /** {@code [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}} at {@code p}. */
