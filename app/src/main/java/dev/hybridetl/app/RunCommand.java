@@ -33,10 +33,10 @@ import java.util.concurrent.Callable;
                         + "./out/."},
         footer = {"", "Examples:",
                 "  java -jar pipeline-app.jar run",
-                "  java -jar pipeline-app.jar run --input flights.csv.gz --output out/route.jsonl "
-                        + "--transform flights-route --workers 2",
-                "  java -jar pipeline-app.jar run -i flights.csv -o enriched.jsonl --rejects bad.tsv "
-                        + "--config airports=my-airports.csv --placement threads",
+                "  java -jar pipeline-app.jar run --input flights.csv.gz \\",
+                "      --output out/route.jsonl --transform flights-route --workers 2",
+                "  java -jar pipeline-app.jar run -i flights.csv -o enriched.jsonl \\",
+                "      --rejects bad.tsv --config airports=my-airports.csv --placement threads",
                 "", "Exit codes: 0 done, 1 the run failed, 2 bad option or input."})
 final class RunCommand implements Callable<Integer> {
     static final String SAMPLE_RESOURCE = "/samples/flights-200k.csv.gz";
@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
     Path input;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Output file (one line per record). Default: ./out/<input>.<transform>.jsonl")
+            description = "Output file (one line per record). Default: out/<input>.<transform>.jsonl")
     Path output;
 
     @Option(names = "--rejects", paramLabel = "FILE",
