@@ -20,7 +20,7 @@ import java.io.PrintWriter;
                 ""},
         subcommands = {RunCommand.class, TransformsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start here:  java -jar app/target/pipeline-app.jar run",
-                "             (runs flights-enrich on the bundled 200k-row sample and writes under ./out/)"})
+                "             (flights-enrich on the bundled 200k-row sample; output in ./out/)"})
 public final class Main {
     /** Exit code of a run that failed. */
     static final int EXIT_FAILED = 1;
