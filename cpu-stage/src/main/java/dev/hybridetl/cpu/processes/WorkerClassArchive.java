@@ -25,7 +25,8 @@ import java.util.List;
  * {@code -XX:ArchiveClassesAtExit=<temp>}; when it has exited cleanly the temp file is renamed atomically onto the
  * archive's name, and every later worker starts with {@code -XX:SharedArchiveFile=<archive>}. The archive's name
  * is a hash of the JVM and of every class-path entry's path, size and modification time, so a rebuilt jar or
- * another JDK never meets a stale archive. Archives live in {@code <java.io.tmpdir>/hybrid-etl-cds-<user>/} (0700).
+ * another JDK never meets a stale archive. Archives live in {@code <java.io.tmpdir>/hybrid-etl-cds-<user>/} (0700);
+ * the newest few are kept, older ones are deleted when a new one is written.
  * Disable with {@code -Dhybridetl.worker.cds=false}.
  *
  * <p>Used by the conductor thread only.
@@ -33,6 +34,8 @@ import java.util.List;
 final class WorkerClassArchive {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerClassArchive.class);
     static final String ENABLED_PROPERTY = "hybridetl.worker.cds";
+    /** Archives kept in the cache directory; older ones (of earlier builds or JDKs) are deleted. */
+    static final int KEEP_ARCHIVES = 4;
 
     private final Path archive;
     private final Path dumpTemp;
@@ -60,6 +63,31 @@ final class WorkerClassArchive {
         } catch (IOException | RuntimeException e) {
             LOG.info("worker class archive disabled: {}", e.toString());
             return new WorkerClassArchive(null, null);
+        }
+    }
+
+    /**
+     * Every rebuilt jar gets a new archive (about 11 MB): keep the {@value #KEEP_ARCHIVES} most recently written in
+     * the cache directory and delete the rest, so the cache does not grow with every build.
+     */
+    private void pruneOldArchives() {
+        try (var files = Files.list(archive.getParent())) {
+            List<Path> archives = files.filter(f -> f.getFileName().toString().endsWith(".jsa"))
+                    .sorted(java.util.Comparator.comparingLong(WorkerClassArchive::modifiedMillis).reversed())
+                    .toList();
+            for (Path old : archives.subList(Math.min(KEEP_ARCHIVES, archives.size()), archives.size())) {
+                Files.deleteIfExists(old);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.info("old worker class archives not pruned: {}", e.toString());
+        }
+    }
+
+    private static long modifiedMillis(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
         }
     }
 
@@ -110,6 +138,7 @@ final class WorkerClassArchive {
                     Files.move(dumpTemp, archive);
                 }
                 LOG.info("worker class archive written: {}", archive);
+                pruneOldArchives();
             }
         } catch (IOException e) {
             LOG.info("worker class archive not kept: {}", e.toString());
