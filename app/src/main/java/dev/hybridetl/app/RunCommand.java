@@ -6,7 +6,6 @@ import dev.hybridetl.api.PipelineRun;
 import dev.hybridetl.api.Placement;
 import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Stage;
-import dev.hybridetl.api.Transforms;
 import dev.hybridetl.io.FileSink;
 import dev.hybridetl.io.FileSource;
 import picocli.CommandLine.Command;
@@ -124,11 +123,6 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Placement where = parsePlacement();
-        try {
-            Transforms.get(transform);
-        } catch (IllegalArgumentException unknown) {
-            throw new Main.UsageProblem(unknown.getMessage()); // names the known ids
-        }
         Path sample = input == null ? extractSample() : null;
         try {
             Path in = sample != null ? sample : checkedInput(input);

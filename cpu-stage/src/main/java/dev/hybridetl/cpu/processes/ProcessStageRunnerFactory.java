@@ -37,8 +37,7 @@ public final class ProcessStageRunnerFactory implements StageRunnerFactory {
      * touches a Chronicle class, unless the user chose otherwise.
      */
     private static void quietChronicle() {
-        for (String key : new String[]{"chronicle.analytics.disable", "chronicle.announcer.disable",
-                "disable.perf.info"}) {
+        for (String key : WorkerLauncher.QUIET_CHRONICLE_PROPERTIES) {
             if (System.getProperty(key) == null) {
                 System.setProperty(key, "true");
             }

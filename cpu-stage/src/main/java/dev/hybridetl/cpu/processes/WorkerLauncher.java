@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Starts worker JVMs: the same {@code java} binary as this process, this process's class path, the flags Chronicle
@@ -23,8 +24,15 @@ import java.util.function.Consumer;
 final class WorkerLauncher {
     private static final Logger LOG = LoggerFactory.getLogger("dev.hybridetl.worker");
 
+    /**
+     * System properties that keep Chronicle quiet: no usage analytics, no client-id file in the home directory, no
+     * banner. Set to {@code true} in every worker, and in the pipeline JVM unless the user set them.
+     */
+    static final List<String> QUIET_CHRONICLE_PROPERTIES = List.of("chronicle.analytics.disable",
+            "chronicle.announcer.disable", "disable.perf.info");
+
     /** Flags every JVM that opens a Chronicle queue or an Agrona buffer needs (see docs/operations.md). */
-    static final List<String> CHRONICLE_FLAGS = List.of(
+    static final List<String> CHRONICLE_FLAGS = Stream.concat(Stream.of(
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
             "--add-opens=java.base/java.lang=ALL-UNNAMED",
             "--add-opens=java.base/java.nio=ALL-UNNAMED",
@@ -32,10 +40,8 @@ final class WorkerLauncher {
             "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
             "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-            "-Dchronicle.analytics.disable=true",
-            "-Dchronicle.announcer.disable=true",
-            "-Ddisable.perf.info=true");
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED"),
+            QUIET_CHRONICLE_PROPERTIES.stream().map(key -> "-D" + key + "=true")).toList();
 
     /**
      * System property: when true in the pipeline JVM (the CLI's {@code --verbose} sets it), workers get it too and

@@ -4,6 +4,7 @@ import dev.hybridetl.api.RecordBatch;
 import dev.hybridetl.api.RecordBatchBuilder;
 import dev.hybridetl.api.Transform;
 import dev.hybridetl.api.TransformContext;
+import dev.hybridetl.api.spi.OutputSizeEstimate;
 import dev.hybridetl.api.Transforms;
 import dev.hybridetl.ipc.BatchCodec;
 import dev.hybridetl.ipc.ControlFile;
@@ -44,8 +45,7 @@ public final class WorkerMain {
     private final WorkerSpec spec;
     private final ControlFile control;
     private final BatchCodec codec = new BatchCodec();
-    /** Output bytes per input byte of the last batch: sizes the next output batch so it need not grow. */
-    private double expansion = 1.0;
+    private final OutputSizeEstimate outputSize = new OutputSizeEstimate();
     private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
             TimeUnit.MILLISECONDS.toNanos(1));
     private SingleChronicleQueue input;
@@ -150,16 +150,12 @@ public final class WorkerMain {
             }
             RecordBatch in = frame.batch();
             control.setCurrentSequence(worker, in.sequence());
-            int inBytes = in.recordBytes();
-            RecordBatchBuilder out = RecordBatch.builder(in.sequence(),
-                    (int) Math.min(1 << 26, inBytes * expansion * 1.05 + 1024), in.size());
+            RecordBatchBuilder out = outputSize.builderFor(in);
             long t0 = System.nanoTime();
             try {
                 transform.process(in, out);
                 RecordBatch result = out.build();
-                if (inBytes > 0) {
-                    expansion = (double) result.recordBytes() / inBytes;
-                }
+                outputSize.learn(in, result);
                 long busyNanos = System.nanoTime() - t0;
                 appendResult(dc -> codec.encode(BatchCodec.KIND_RESULT, result, frame.attempt(), busyNanos,
                         dc.wire().bytes()), BatchCodec.frameBytes(result));

@@ -7,6 +7,7 @@ import dev.hybridetl.api.StageMetrics;
 import dev.hybridetl.api.StageResult;
 import dev.hybridetl.api.Transform;
 import dev.hybridetl.api.TransformContext;
+import dev.hybridetl.api.spi.OutputSizeEstimate;
 import dev.hybridetl.api.spi.StageRunner;
 import dev.hybridetl.api.spi.StageRunnerContext;
 import reactor.core.publisher.Mono;
@@ -162,8 +163,7 @@ final class ThreadStageRunner implements StageRunner {
         final Transform transform;
         /** [0] batches, [1] records; written by whichever pool thread holds the worker, read at the end. */
         final AtomicLongArray counts = new AtomicLongArray(2);
-        /** Output bytes per input byte of the last batch: sizes the next output batch so it need not grow. */
-        private double expansion = 1.0;
+        private final OutputSizeEstimate outputSize = new OutputSizeEstimate();
 
         Worker(int index, Transform transform) {
             this.index = index;
@@ -172,14 +172,10 @@ final class ThreadStageRunner implements StageRunner {
 
         RecordBatch run(RecordBatch in, StageMetrics metrics) throws Exception {
             long start = System.nanoTime();
-            int inBytes = in.recordBytes();
-            int expectedBytes = (int) Math.min(1 << 26, inBytes * expansion * 1.05 + 1024);
-            RecordBatchBuilder out = RecordBatch.builder(in.sequence(), expectedBytes, in.size());
+            RecordBatchBuilder out = outputSize.builderFor(in);
             transform.process(in, out);
             RecordBatch result = out.build();
-            if (inBytes > 0) {
-                expansion = (double) result.recordBytes() / inBytes;
-            }
+            outputSize.learn(in, result);
             metrics.recordBatch(System.nanoTime() - start, in.size(), result.size(), result.rejects().size());
             counts.incrementAndGet(0);
             counts.addAndGet(1, in.size());
