@@ -18,7 +18,7 @@ R = 3958.8
 D2R = 0.017453292519943295
 R2D = 57.29577951308232
 ROW = re.compile(rb"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}),(-?[0-9]{1,6}),([0-9]{1,6}),([^,]*),([^,]*)")
-DEFAULT_AIRPORTS = Path(__file__).resolve().parent.parent / "cpu-stage/src/main/resources/dev/hybridetl/cpu/flights/airports.csv"
+DEFAULT_AIRPORTS = Path(__file__).resolve().parent.parent / "flights/src/main/resources/dev/hybridetl/flights/airports.csv"
 
 
 def load_airports(path):

@@ -38,7 +38,7 @@ ROUTE_POINTS = 64
 # ASCII classes on purpose: [0-9], not \d (which also matches other Unicode digits).
 ROW = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}),(-?[0-9]{1,6}),([0-9]{1,6}),([^,]*),([^,]*)")
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_AIRPORTS = REPO_ROOT / "cpu-stage/src/main/resources/dev/hybridetl/cpu/flights/airports.csv"
+DEFAULT_AIRPORTS = REPO_ROOT / "flights/src/main/resources/dev/hybridetl/flights/airports.csv"
 ONE_TENTH = Decimal("0.1")
 
 # Per-worker state, set once by init_worker (a Pool cannot ship a lambda or a closure: the worker imports this

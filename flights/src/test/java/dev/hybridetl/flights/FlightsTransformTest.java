@@ -1,4 +1,4 @@
-package dev.hybridetl.cpu.flights;
+package dev.hybridetl.flights;
 
 import dev.hybridetl.api.RecordBatch;
 import dev.hybridetl.api.RecordBatchBuilder;

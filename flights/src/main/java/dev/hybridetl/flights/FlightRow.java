@@ -1,4 +1,4 @@
-package dev.hybridetl.cpu.flights;
+package dev.hybridetl.flights;
 
 /**
  * One flights row, matched against the exact grammar of the job definition and split into fields in place:

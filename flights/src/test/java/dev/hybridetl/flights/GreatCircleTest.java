@@ -1,4 +1,4 @@
-package dev.hybridetl.cpu.flights;
+package dev.hybridetl.flights;
 
 import org.junit.jupiter.api.Test;
 

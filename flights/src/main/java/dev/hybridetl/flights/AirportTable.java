@@ -1,4 +1,4 @@
-package dev.hybridetl.cpu.flights;
+package dev.hybridetl.flights;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;

@@ -1,20 +1,20 @@
-package dev.hybridetl.cpu.flights;
+package dev.hybridetl.flights;
 
 import dev.hybridetl.api.Transform;
 import dev.hybridetl.api.TransformProvider;
 
 import java.util.Map;
 
-/** Plugin {@code flights-enrich}: the light variant, where parsing and formatting dominate. */
-public final class FlightsEnrichProvider implements TransformProvider {
+/** Plugin {@code flights-route}: enrich plus a 64-point great-circle polyline per flight; CPU-heavy. */
+public final class FlightsRouteProvider implements TransformProvider {
     @Override
     public String id() {
-        return "flights-enrich";
+        return "flights-route";
     }
 
     @Override
     public String description() {
-        return "US flights CSV -> JSON lines with great-circle distance, its error and the delay class";
+        return "flights-enrich plus an encoded 64-point great-circle route per flight (CPU-heavy)";
     }
 
     @Override
@@ -24,6 +24,6 @@ public final class FlightsEnrichProvider implements TransformProvider {
 
     @Override
     public Transform create() {
-        return new FlightsTransform(false);
+        return new FlightsTransform(true);
     }
 }
