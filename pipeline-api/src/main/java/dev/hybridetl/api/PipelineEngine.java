@@ -6,10 +6,11 @@ import dev.hybridetl.api.spi.StageRunnerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,13 +39,29 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li><b>Cleanup.</b> Whatever ends the flow (success, error, cancel), a dedicated cleanup thread closes the stage
  *       runners (stopping threads and worker processes), closes the source and disposes the schedulers, and only
  *       then completes the run's future. Cleanup never runs on an event-loop thread because it blocks.</li>
+ *   <li><b>A run always ends.</b> Every call into code that is not the engine's (source, runners, sink) is guarded:
+ *       whatever it throws, {@link Error}s included, becomes a {@link PipelineException} that names the stage and
+ *       phase, because Reactor rethrows "JVM-fatal" errors instead of signalling them. The run's threads end the run
+ *       with anything that still escapes ({@link RunThreads}); every cleanup step catches {@code Throwable}; the
+ *       future completes in a {@code finally}.</li>
+ *   <li><b>Cancel.</b> A cancel is delivered as an error into the flow just upstream of the sink, so the sink
+ *       removes its temporary files before the flow terminates, and cleanup need not wait for queued work. Only if
+ *       the flow has not ended {@value #CANCEL_GRACE_MS} ms later is the subscription disposed outright.</li>
  * </ul>
  */
 final class PipelineEngine {
+    /** How long a cancelled flow may take to unwind (the sink deleting its temp files) before it is disposed. */
+    static final long CANCEL_GRACE_MS = 1_000;
+    /** How long cleanup waits for work still queued on the run's schedulers, when the flow had to be disposed. */
+    private static final long DISPOSE_GRACE_MS = 1_000;
+    /** Upper bound on waiting for a stage that is starting when the run ends (it is interrupted meanwhile). */
+    private static final long STARTER_GRACE_S = 15;
+
     private final Pipeline pipeline;
     private final long startNanos = System.nanoTime();
-    private final Scheduler eventLoop = Schedulers.newSingle("etl-event-loop", true);
-    private final Scheduler blocking = Schedulers.newBoundedElastic(4, 1024, "etl-blocking", 10, true);
+    private final Scheduler eventLoop = RunThreads.eventLoop(this::onUncaught);
+    private final Scheduler blocking = RunThreads.blocking(this::onUncaught);
+    private final Sinks.One<RecordBatch> cancelSignal = Sinks.one();
     private final StageMetrics sourceMetrics;
     private final List<StageMetrics> stageMetrics = new ArrayList<>();
     private final StageMetrics sinkMetrics;
@@ -59,6 +77,8 @@ final class PipelineEngine {
     private final List<StageRunner> runners = new ArrayList<>();
     private boolean closing;
     private final AtomicBoolean cleanupStarted = new AtomicBoolean();
+    private final AtomicBoolean starting = new AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch startersDone = new java.util.concurrent.CountDownLatch(1);
     private final CompletableFuture<PipelineResult> completion = new CompletableFuture<>();
     private volatile Disposable subscription;
 
@@ -81,24 +101,50 @@ final class PipelineEngine {
 
     static PipelineRun start(Pipeline pipeline) {
         PipelineEngine engine = new PipelineEngine(pipeline);
-        engine.subscribe();
+        try {
+            engine.subscribe();
+        } catch (Throwable t) {
+            engine.cleanup(PipelineException.wrap("pipeline failed to start", t));
+        }
         return new PipelineRun(engine.completion, engine::cancel, engine::progress);
     }
 
     private void subscribe() {
         SourceSettings sourceSettings = new SourceSettings(pipeline.batchBytes, pipeline.maxRecordBytes, eventLoop,
                 blocking, sourceMetrics);
-        Mono<Void> flow = Mono.defer(() -> pipeline.source.open(sourceSettings))
-                .onErrorMap(e -> !(e instanceof PipelineException),
-                        e -> new PipelineException("cannot read " + pipeline.source.description() + ": "
-                                + PipelineException.describe(e), e))
+        String sourceContext = "cannot read " + pipeline.source.description();
+        Mono<Void> flow = guarded(sourceContext, () -> pipeline.source.open(sourceSettings))
+                .onErrorMap(e -> PipelineException.wrap(sourceContext, e))
                 .flatMap(r -> {
                     reader.set(r);
                     return Mono.fromCallable(() -> startRunners(r.header())).subscribeOn(blocking)
-                            .flatMap(started -> pipeline.sink.write(chain(r.batches(), started),
-                                    new SinkSettings(eventLoop, blocking, sinkMetrics)));
+                            .flatMap(started -> {
+                                Flux<RecordBatch> batches = chain(guarded(sourceContext, r::batches), started);
+                                String sinkContext = "cannot write " + pipeline.sink.description();
+                                return guarded(sinkContext, () -> pipeline.sink.write(batches,
+                                        new SinkSettings(eventLoop, blocking, sinkMetrics)))
+                                        .onErrorMap(e -> PipelineException.wrap(sinkContext, e));
+                            });
                 });
-        subscription = flow.subscribe(null, error -> cleanup(error), () -> cleanup(null));
+        subscription = flow.subscribe(null, this::cleanup, () -> cleanup(null));
+    }
+
+    /** Calls {@code call} (code that is not ours); whatever it throws becomes a failed publisher. */
+    private static <T, P extends org.reactivestreams.Publisher<T>> P guarded(String context, Callable<P> call,
+                                                                          java.util.function.Function<Throwable, P> onError) {
+        try {
+            return call.call();
+        } catch (Throwable t) {
+            return onError.apply(PipelineException.wrap(context, t));
+        }
+    }
+
+    private static <T> Mono<T> guarded(String context, Callable<Mono<T>> call) {
+        return Mono.defer(() -> guarded(context, call, Mono::error));
+    }
+
+    private static <T> Flux<T> guarded(String context, java.util.function.Supplier<Flux<T>> call) {
+        return Flux.defer(() -> guarded(context, call::get, Flux::error));
     }
 
     private Flux<RecordBatch> chain(Flux<RecordBatch> batches, List<StageRunner> started) {
@@ -110,13 +156,14 @@ final class PipelineEngine {
         for (int i = 0; i < started.size(); i++) {
             StageRunner runner = started.get(i);
             String name = pipeline.stages.get(i).name();
-            flow = flow.flatMapSequential(in -> runner.process(in)
-                            .map(out -> out.withEarlierRejects(in.rejects()))
-                            .onErrorMap(e -> !(e instanceof PipelineException),
-                                    e -> PipelineException.stageFailed(name, in, e)),
+            flow = flow.flatMapSequential(in -> processGuarded(runner, name, in)
+                            .map(out -> out.withEarlierRejects(in.rejects())),
                     pipeline.maxInFlightBatches, 1);
         }
-        return flow.publishOn(eventLoop, 2)
+        // A cancel arrives here as an error, so that the sink sees it and cleans up before the flow ends.
+        return flow.takeUntilOther(cancelSignal.asMono())
+                .concatWith(Mono.defer(() -> cancelled ? Mono.error(cancelledException()) : Mono.empty()))
+                .publishOn(eventLoop, 2)
                 .doOnNext(b -> {
                     recordsOut.add(b.size());
                     recordsRejected.add(b.rejects().size());
@@ -125,8 +172,37 @@ final class PipelineEngine {
                 });
     }
 
+    private static Mono<RecordBatch> processGuarded(StageRunner runner, String stageName, RecordBatch in) {
+        Mono<RecordBatch> out;
+        try {
+            out = runner.process(in);
+        } catch (Throwable t) {
+            return Mono.error(PipelineException.stageFailed(stageName, in, t));
+        }
+        return out.onErrorMap(e -> !(e instanceof PipelineException), e -> PipelineException.stageFailed(stageName, in, e));
+    }
+
     /** Starts every stage's runner; blocking, so it runs on the blocking scheduler. */
-    private List<StageRunner> startRunners(String header) throws Exception {
+    private List<StageRunner> startRunners(String header) {
+        starting.set(true);
+        try {
+            return startEachRunner(header);
+        } finally {
+            startersDone.countDown();
+        }
+    }
+
+    /**
+     * Cleanup waits for a stage that is still starting (it closes its own runner when it sees the run closing), so
+     * that the run's future never completes while a worker it launched is still alive.
+     */
+    private void awaitStarters() throws InterruptedException {
+        if (starting.get()) {
+            startersDone.await(STARTER_GRACE_S, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private List<StageRunner> startEachRunner(String header) {
         Map<Placement, StageRunnerFactory> factories = factories();
         List<StageRunner> started = new ArrayList<>();
         for (int i = 0; i < pipeline.stages.size(); i++) {
@@ -140,11 +216,8 @@ final class PipelineEngine {
             try {
                 runner = factory.start(new StageRunnerContext(stage, i, header, pipeline.maxInFlightBatches,
                         stageMetrics.get(i), pipeline.processSettings, pipeline.registry));
-            } catch (PipelineException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new PipelineException("stage '" + stage.name() + "' failed to start: "
-                        + PipelineException.describe(e), e);
+            } catch (Throwable e) {
+                throw PipelineException.wrap("stage '" + stage.name() + "' failed to start", e);
             }
             synchronized (runnersLock) {
                 if (closing) {
@@ -166,12 +239,53 @@ final class PipelineEngine {
         return byPlacement;
     }
 
+    private volatile boolean cancelled;
+
+    /**
+     * Delivers the cancel into the flow (see the class notes); disposes the flow only if it has not ended after
+     * {@link #CANCEL_GRACE_MS}, or at once before the sink is writing.
+     */
     private void cancel() {
+        if (cleanupStarted.get() || cancelled) {
+            return;
+        }
+        cancelled = true;
+        synchronized (runnersLock) {
+            closing = true; // a stage still starting gives up
+        }
+        cancelSignal.tryEmitEmpty();
+        Thread watchdog = new Thread(() -> {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CANCEL_GRACE_MS);
+            while (!cleanupStarted.get() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+            if (!cleanupStarted.get()) {
+                Disposable d = subscription;
+                if (d != null) {
+                    d.dispose();
+                }
+                cleanup(cancelledException());
+            }
+        }, "etl-cancel");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    private static PipelineException cancelledException() {
+        return new PipelineException("pipeline was cancelled");
+    }
+
+    /** Something escaped a run's thread (see {@link RunThreads}): the run ends with it. */
+    private void onUncaught(Throwable error) {
         Disposable d = subscription;
         if (d != null) {
             d.dispose();
         }
-        cleanup(new PipelineException("pipeline was cancelled"));
+        cleanup(PipelineException.wrap("pipeline failed on thread " + Thread.currentThread().getName(), error));
     }
 
     private Progress progress() {
@@ -180,51 +294,108 @@ final class PipelineEngine {
                 r == null ? -1 : r.sizeBytes(), System.nanoTime() - startNanos);
     }
 
-    /** Runs once: releases everything on a fresh thread (it blocks), then completes the future. */
+    /**
+     * Runs once: releases everything on a fresh thread (it blocks), then completes the future. Every step catches
+     * {@code Throwable}, and the future completes in {@code finally}, whatever a step threw.
+     */
     private void cleanup(Throwable error) {
         if (!cleanupStarted.compareAndSet(false, true)) {
             return;
         }
         long wallNanos = System.nanoTime() - startNanos;
         Thread t = new Thread(() -> {
-            List<StageRunner> toClose;
-            synchronized (runnersLock) {
-                closing = true;
-                toClose = new ArrayList<>(runners);
-            }
+            List<StageRunner> toClose = List.of();
             Throwable closeError = null;
-            for (StageRunner runner : toClose) {
-                try {
-                    runner.close();
-                } catch (RuntimeException e) {
-                    closeError = closeError == null ? e : closeError;
+            try {
+                synchronized (runnersLock) {
+                    closing = true;
                 }
-            }
-            SourceReader r = reader.get();
-            if (r != null) {
-                r.close();
-            }
-            // Gracefully: a sink's clean-up of its temp files may still be queued on these schedulers after a cancel.
-            disposeGracefully(eventLoop);
-            disposeGracefully(blocking);
-            if (error != null) {
-                completion.completeExceptionally(error instanceof PipelineException ? error
-                        : new PipelineException("pipeline failed: " + PipelineException.describe(error), error));
-            } else if (closeError != null) {
-                completion.completeExceptionally(new PipelineException("stopping a stage failed: "
-                        + PipelineException.describe(closeError), closeError));
-            } else {
-                completion.complete(result(toClose, wallNanos));
+                Disposable d = subscription;
+                if (d != null) {
+                    d.dispose(); // interrupts a stage that is still starting; a no-op once the flow has ended
+                }
+                awaitStarters();
+                synchronized (runnersLock) {
+                    toClose = new ArrayList<>(runners);
+                }
+                for (int i = 0; i < toClose.size(); i++) {
+                    try {
+                        toClose.get(i).close();
+                    } catch (Throwable e) {
+                        closeError = closeError != null ? closeError
+                                : PipelineException.wrap("stage '" + pipeline.stages.get(i).name()
+                                + "' failed to stop", e);
+                    }
+                }
+                SourceReader r = reader.get();
+                if (r != null) {
+                    try {
+                        r.close();
+                    } catch (Throwable e) {
+                        closeError = closeError != null ? closeError
+                                : PipelineException.wrap("closing " + pipeline.source.description() + " failed", e);
+                    }
+                }
+                // Normally nothing is queued any more: the sink cleaned up before the flow ended. After a forced
+                // dispose its temp-file clean-up may still be queued, so give queued work a short grace.
+                dispose(eventLoop);
+                dispose(blocking);
+            } catch (Throwable e) {
+                closeError = closeError != null ? closeError : PipelineException.wrap("cleanup failed", e);
+            } finally {
+                complete(error, closeError, toClose, wallNanos);
             }
         }, "etl-cleanup");
         t.setDaemon(false);
         t.start();
     }
 
-    private static void disposeGracefully(Scheduler scheduler) {
+    private void complete(Throwable error, Throwable closeError, List<StageRunner> closed, long wallNanos) {
         try {
-            scheduler.disposeGracefully().block(Duration.ofSeconds(10));
-        } catch (RuntimeException e) {
+            if (error != null) {
+                PipelineException primary = primary(error);
+                if (closeError != null && closeError != primary) {
+                    primary.addSuppressed(closeError);
+                }
+                completion.completeExceptionally(primary);
+            } else if (closeError != null) {
+                completion.completeExceptionally(closeError);
+            } else {
+                completion.complete(result(closed, wallNanos));
+            }
+        } catch (Throwable e) {
+            completion.completeExceptionally(PipelineException.wrap("pipeline failed while reporting its result", e));
+        }
+    }
+
+    /**
+     * The error to report: concurrent failures of several batches reach the engine as one Reactor composite; the
+     * first real cause is what the user needs, not "Multiple exceptions".
+     */
+    private static PipelineException primary(Throwable error) {
+        List<Throwable> all = Exceptions.unwrapMultiple(error);
+        Throwable first = all.isEmpty() ? error : all.get(0);
+        for (Throwable t : all) {
+            if (t instanceof PipelineException) {
+                first = t;
+                break;
+            }
+        }
+        PipelineException pe = PipelineException.wrap("pipeline failed", first);
+        for (Throwable t : all) {
+            if (t != first && t != pe) {
+                pe.addSuppressed(t);
+            }
+        }
+        return pe;
+    }
+
+    private static void dispose(Scheduler scheduler) {
+        try {
+            scheduler.disposeGracefully().timeout(Duration.ofMillis(DISPOSE_GRACE_MS)).onErrorComplete().block();
+        } catch (Throwable e) {
+            // fall through to the forced dispose
+        } finally {
             scheduler.dispose();
         }
     }

@@ -36,8 +36,10 @@ final class ProcessStageRunner implements StageRunner {
     /** System property: bytes per queue segment (tests use small values to exercise reclamation). */
     static final String SEGMENT_BYTES_PROPERTY = "hybridetl.ipc.segmentBytes";
     private static final long START_TIMEOUT_S = 120;
-    private static final long STOP_GRACE_MS = 3_000;
-    private static final long DESTROY_GRACE_MS = 2_000;
+    /** How long workers get to exit after the stop flag (they check it between batches) before they are killed. */
+    private static final long STOP_GRACE_MS = 1_000;
+    /** How long to wait for killed workers to be reaped. */
+    private static final long KILL_WAIT_MS = 5_000;
 
     private final Stage stage;
     private final ProcessSettings settings;
@@ -78,12 +80,13 @@ final class ProcessStageRunner implements StageRunner {
             control = ControlFile.create(StageQueues.controlFile(queueDir.path()), ring, stage.workers());
             new WorkerSpec(stage.name(), stage.pluginId(), stage.config(), ctx.header(), segmentBytes)
                     .write(StageQueues.workerSpecFile(queueDir.path()));
-        } catch (Exception | Error e) {
+        } catch (Throwable e) {
             if (control != null) {
                 control.close();
             }
-            queueDir.close(false);
-            throw e;
+            queueDir.close(true);
+            throw PipelineException.wrap("stage '" + stage.name() + "' failed to start: cannot create its queues in "
+                    + queueDir.path(), e);
         }
         WorkerLauncher launcher = new WorkerLauncher(queueDir.path(), ctx.processSettings());
         StageConductor conductor = new StageConductor(stage.name(), ctx.metrics(), queueDir, control, launcher,
@@ -147,38 +150,65 @@ final class ProcessStageRunner implements StageRunner {
     }
 
     /**
-     * Stops the conductor, asks the workers to stop (stop flag), then destroys and finally kills those that do not
-     * exit in time, and waits for every one. Deletes the queue directory unless the user asked to keep it
-     * ({@code --keep-queues}), whether the run succeeded, failed or was cancelled.
+     * Stops the conductor, asks the workers to stop (stop flag), kills those that have not exited
+     * {@value #STOP_GRACE_MS} ms later, and waits for every one. Deletes the queue directory unless the user asked to
+     * keep it ({@code --keep-queues}), whether the run succeeded, failed or was cancelled. Every step runs whatever
+     * an earlier one threw.
+     *
+     * @throws PipelineException if a worker's transform failed to close (with the worker's message)
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        conductor.stop();
+        PipelineException failure = null;
         try {
+            conductor.stop();
             conductorThread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        control.requestStop();
         List<Process> processes = conductor.processes();
-        waitAll(processes, STOP_GRACE_MS);
-        processes.forEach(Process::destroy);
-        waitAll(processes, DESTROY_GRACE_MS);
-        processes.forEach(Process::destroyForcibly);
-        waitAll(processes, 10_000);
-        WorkerSlot first = conductor.slots()[0];
-        launcher.classArchive().publish(first.incarnation == 0 && first.process != null
-                && !first.process.isAlive() && first.process.exitValue() == 0);
+        try {
+            control.requestStop();
+            waitAll(processes, STOP_GRACE_MS);
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+            waitAll(processes, KILL_WAIT_MS);
+        }
+        for (WorkerSlot slot : conductor.slots()) {
+            Process p = slot.process;
+            if (p != null && !p.isAlive() && p.exitValue() == WorkerMain.EXIT_CLOSE_FAILED) {
+                PipelineException e = new PipelineException("stage '" + stage.name() + "' failed to stop: "
+                        + slot.awaitLastErrorLine());
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        try {
+            WorkerSlot first = conductor.slots()[0];
+            launcher.classArchive().publish(first.incarnation == 0 && first.process != null
+                    && !first.process.isAlive() && first.process.exitValue() == 0);
+        } catch (Throwable e) {
+            LOG.warn("stage '{}': could not publish the worker class archive: {}", stage.name(), e.toString());
+        }
         // Deleted after failures and cancels too: nothing may be left behind unless the user asked to keep it.
         boolean delete = !conductorThread.isAlive() && !settings.keepQueues();
-        control.close();
-        queueDir.close(delete);
-        results.dispose();
+        try {
+            control.close();
+        } finally {
+            queueDir.close(delete);
+            results.dispose();
+        }
         if (!delete) {
             LOG.info("stage '{}': queues kept in {}", stage.name(), queueDir.path());
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -262,7 +262,8 @@ final class StageConductor implements Runnable {
         release(p);
         slot.consecutiveDeaths = 0;
         if (frame.kind() == BatchCodec.KIND_FAILURE) {
-            complete(p, null, new IllegalStateException("worker " + slot.index + ": " + frame.failure()));
+            complete(p, null, PipelineException.stageFailed(stageName, p.batch, "worker " + slot.index,
+                    frame.failure()));
             return;
         }
         RecordBatch out = frame.batch();
@@ -359,6 +360,17 @@ final class StageConductor implements Runnable {
         slot.process = null;
         slot.ready = false;
         slot.killed = false;
+        if (exit == WorkerMain.EXIT_OPEN_FAILED) {
+            // The transform's own open failed: deterministic, so a restart would only fail the same way.
+            fail(new PipelineException("stage '" + stageName + "' failed to start: " + slot.awaitLastErrorLine()));
+            return;
+        }
+        if (exit == WorkerMain.EXIT_OUT_OF_MEMORY) {
+            fail(new PipelineException("stage '" + stageName + "': worker " + slot.index + " ran out of memory ("
+                    + slot.awaitLastErrorLine() + "); raise the worker heap: ProcessSettings.workerHeapMb,"
+                    + " --worker-heap-mb on the command line"));
+            return;
+        }
         if (!wasReady) {
             slot.consecutiveStartFailures++;
             String lastError = slot.awaitLastErrorLine();

@@ -1,5 +1,6 @@
 package dev.hybridetl.cpu.processes;
 
+import dev.hybridetl.api.PipelineException;
 import dev.hybridetl.api.RecordBatch;
 import dev.hybridetl.api.RecordBatchBuilder;
 import dev.hybridetl.api.Transform;
@@ -30,13 +31,19 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: the main thread owns the transform and both queues. A daemon watchdog thread publishes a heartbeat
  * every {@value #HEARTBEAT_INTERVAL_MS} ms and halts the JVM as soon as the parent process is gone, so a worker never
  * outlives a pipeline killed with {@code kill -9}. Exit codes: 0 stopped on request, 1 could not start,
- * 2 lost its parent, 3 an input excerpt could not be read.
+ * 2 lost its parent, 3 an input excerpt could not be read, 4 the transform failed to open, 5 the transform failed
+ * to close, 6 out of memory. Codes 4 and 5 are the transform's own failures: the supervisor fails the run at once
+ * instead of restarting (a restart would fail the same way). A failure of {@code process} is not an exit: it is
+ * reported as a failure frame for its batch and fails the run with the worker's message.
  */
 public final class WorkerMain {
     static final long HEARTBEAT_INTERVAL_MS = 200;
     static final int EXIT_START_FAILED = 1;
     static final int EXIT_PARENT_GONE = 2;
     static final int EXIT_BAD_INPUT = 3;
+    static final int EXIT_OPEN_FAILED = 4;
+    static final int EXIT_CLOSE_FAILED = 5;
+    static final int EXIT_OUT_OF_MEMORY = 6;
     private static final long READ_RETRY_NS = TimeUnit.SECONDS.toNanos(2);
 
     private final Path stageDir;
@@ -82,12 +89,8 @@ public final class WorkerMain {
             WorkerSpec spec = WorkerSpec.read(StageQueues.workerSpecFile(stageDir));
             exitCode = new WorkerMain(stageDir, worker, incarnation, spec, control).run();
         } catch (Throwable t) {
-            if (Boolean.getBoolean(WorkerLauncher.VERBOSE_PROPERTY)) {
-                t.printStackTrace();
-            }
-            // last line on stderr: the supervisor quotes it when start-up fails
-            System.err.println("worker " + worker + " failed: " + t);
-            exitCode = EXIT_START_FAILED;
+            report(worker, "failed: " + t, t);
+            exitCode = t instanceof OutOfMemoryError ? EXIT_OUT_OF_MEMORY : EXIT_START_FAILED;
         }
         System.out.flush();
         System.err.flush();
@@ -117,20 +120,60 @@ public final class WorkerMain {
         t.start();
     }
 
+    /**
+     * Prints one line to stderr (the supervisor quotes the last one when it reports the worker's failure), and the
+     * stack trace first when the pipeline runs verbose.
+     */
+    private static void report(int worker, String what, Throwable t) {
+        if (Boolean.getBoolean(WorkerLauncher.VERBOSE_PROPERTY)) {
+            t.printStackTrace();
+        }
+        System.err.println("worker " + worker + ": " + what);
+    }
+
     private int run() throws Exception {
-        Transform transform = Transforms.get(spec.pluginId()).create();
-        transform.open(new TransformContext(spec.stageName(), spec.config(), spec.header(), worker));
+        Transform transform;
+        try {
+            transform = Transforms.get(spec.pluginId()).create();
+            transform.open(new TransformContext(spec.stageName(), spec.config(), spec.header(), worker));
+        } catch (Throwable t) {
+            report(worker, "transform '" + spec.pluginId() + "' failed to open: " + PipelineException.describe(t), t);
+            return EXIT_OPEN_FAILED;
+        }
+        int code;
         try {
             output = StageQueues.open(StageQueues.resultSegment(stageDir, worker, incarnation, 0));
             outputAppender = output.createAppender();
             control.setState(worker, ControlFile.STATE_READY);
-            int code = loop(transform);
+            code = loop(transform);
             control.setState(worker, ControlFile.STATE_STOPPED);
-            return code;
+        } catch (Throwable t) {
+            try {
+                transform.close();
+            } catch (Throwable closeError) {
+                t.addSuppressed(closeError);
+            }
+            throw t;
         } finally {
-            transform.close();
             closeQueues();
         }
+        try {
+            transform.close();
+        } catch (Throwable t) {
+            report(worker, "transform '" + spec.pluginId() + "' failed to close: " + PipelineException.describe(t), t);
+            return EXIT_CLOSE_FAILED;
+        }
+        return code;
+    }
+
+    /** The failure text of a batch; an out-of-memory one names the heap and the setting that raises it. */
+    private static String failureMessage(Throwable e) {
+        String msg = PipelineException.describe(e);
+        if (e instanceof OutOfMemoryError) {
+            msg += " (worker heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB: raise it with"
+                    + " ProcessSettings.workerHeapMb, --worker-heap-mb on the command line)";
+        }
+        return msg;
     }
 
     private int loop(Transform transform) throws IOException {
@@ -159,9 +202,11 @@ public final class WorkerMain {
                 long busyNanos = System.nanoTime() - t0;
                 appendResult(dc -> codec.encode(BatchCodec.KIND_RESULT, result, frame.attempt(), busyNanos,
                         dc.wire().bytes()), BatchCodec.frameBytes(result));
-            } catch (Exception e) {
-                String msg = e.getMessage() == null ? e.getClass().getName()
-                        : e.getClass().getSimpleName() + ": " + e.getMessage();
+            } catch (Throwable e) {
+                // Any Throwable: an Error from a transform (StackOverflowError, NoClassDefFoundError, an
+                // AssertionError) is a failure of this batch's code, not of the worker, so it must not be mistaken
+                // for a crash and retried until the batch is quarantined as poison.
+                String msg = failureMessage(e);
                 appendResult(dc -> codec.encodeFailure(in.sequence(), frame.attempt(), msg, dc.wire().bytes()),
                         msg.length() + 64L);
             }

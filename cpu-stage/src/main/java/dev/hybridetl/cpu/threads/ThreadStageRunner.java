@@ -1,5 +1,6 @@
 package dev.hybridetl.cpu.threads;
 
+import dev.hybridetl.api.PipelineException;
 import dev.hybridetl.api.RecordBatch;
 import dev.hybridetl.api.RecordBatchBuilder;
 import dev.hybridetl.api.Stage;
@@ -22,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -36,11 +38,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * so it must never block: see {@link #newPool}.
  */
 final class ThreadStageRunner implements StageRunner {
+    /** How long {@link #close()} waits for busy transform threads after interrupting them. */
+    static final long STOP_GRACE_MS = 1_000;
     private final Stage stage;
     private final StageMetrics metrics;
     private final ExecutorService pool;
     private final BlockingQueue<Worker> idle;
     private final List<Worker> workers;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ThreadStageRunner(Stage stage, StageMetrics metrics, ExecutorService pool, List<Worker> workers) {
         this.stage = stage;
@@ -50,21 +55,33 @@ final class ThreadStageRunner implements StageRunner {
         this.idle = new ArrayBlockingQueue<>(workers.size(), false, workers);
     }
 
-    /** Opens one transform per worker (on the calling thread: it may load reference data), then starts the pool. */
-    static ThreadStageRunner start(StageRunnerContext ctx) throws Exception {
+    /**
+     * Opens one transform per worker (on the calling thread: it may load reference data), then starts the pool.
+     *
+     * @throws PipelineException whatever {@code open} threw ({@link Error}s too), naming the stage and the worker;
+     *                           the transforms already opened are closed first
+     */
+    static ThreadStageRunner start(StageRunnerContext ctx) {
         Stage stage = ctx.stage();
         List<Worker> workers = new ArrayList<>(stage.workers());
+        int opening = 0;
         try {
-            for (int i = 0; i < stage.workers(); i++) {
+            for (; opening < stage.workers(); opening++) {
                 Transform t = stage.newTransform();
-                workers.add(new Worker(i, t));
-                t.open(new TransformContext(stage.name(), stage.config(), ctx.header(), i));
+                workers.add(new Worker(opening, t));
+                t.open(new TransformContext(stage.name(), stage.config(), ctx.header(), opening));
             }
-        } catch (Exception | Error e) {
+        } catch (Throwable e) {
+            PipelineException failure = PipelineException.wrap("stage '" + stage.name() + "' failed to start: worker "
+                    + opening + " could not open its transform", e);
             for (Worker w : workers) {
-                closeQuietly(w.transform, e);
+                try {
+                    w.transform.close();
+                } catch (Throwable closeError) {
+                    failure.addSuppressed(closeError);
+                }
             }
-            throw e;
+            throw failure;
         }
         return new ThreadStageRunner(stage, ctx.metrics(), newPool(stage), workers);
     }
@@ -104,7 +121,8 @@ final class ThreadStageRunner implements StageRunner {
                     try {
                         sink.success(w.run(batch, metrics));
                     } catch (Throwable e) {
-                        sink.error(e);
+                        // Wrapped: Reactor rethrows "fatal" Errors (LinkageError, StackOverflowError) it is handed.
+                        sink.error(PipelineException.stageFailed(stage.name(), batch, e));
                     } finally {
                         idle.offer(w);
                     }
@@ -124,36 +142,57 @@ final class ThreadStageRunner implements StageRunner {
         return results;
     }
 
+    /**
+     * Interrupts the pool and waits up to {@value #STOP_GRACE_MS} ms for its threads, then closes every transform
+     * that is not still running. A Java thread cannot be stopped from outside: a transform that ignores interrupts
+     * keeps its (daemon) thread and is not closed under it, and the failure says so. Isolating such code is what
+     * the processes placement is for.
+     *
+     * @throws PipelineException naming the stage and worker, if a transform's close threw (anything) or a thread
+     *                           did not stop
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         pool.shutdownNow();
+        boolean stopped = false;
         try {
-            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("threads of stage '" + stage.name() + "' did not stop within 30 s");
-            }
+            stopped = pool.awaitTermination(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        RuntimeException failure = null;
+        PipelineException failure = null;
+        int stuck = 0;
         for (Worker w : workers) {
+            if (!stopped && !idle.contains(w)) {
+                stuck++;
+                continue;
+            }
             try {
                 w.transform.close();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 if (failure == null) {
-                    failure = new IllegalStateException("closing stage '" + stage.name() + "' failed: " + e, e);
+                    failure = PipelineException.wrap("stage '" + stage.name() + "': worker " + w.index
+                            + " failed to close its transform", e);
+                } else {
+                    failure.addSuppressed(e);
                 }
+            }
+        }
+        if (stuck > 0) {
+            PipelineException e = new PipelineException("stage '" + stage.name() + "': " + stuck + " transform thread(s)"
+                    + " still running " + STOP_GRACE_MS + " ms after the stop (the transform ignores interrupts);"
+                    + " left running as daemon threads and not closed");
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
             }
         }
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private static void closeQuietly(Transform t, Throwable primary) {
-        try {
-            t.close();
-        } catch (Exception e) {
-            primary.addSuppressed(e);
         }
     }
 
