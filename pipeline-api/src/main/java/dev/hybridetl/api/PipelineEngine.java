@@ -6,7 +6,6 @@ import dev.hybridetl.api.spi.StageRunnerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
-import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -18,8 +17,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -78,7 +78,7 @@ final class PipelineEngine {
     private boolean closing;
     private final AtomicBoolean cleanupStarted = new AtomicBoolean();
     private final AtomicBoolean starting = new AtomicBoolean();
-    private final java.util.concurrent.CountDownLatch startersDone = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch startersDone = new CountDownLatch(1);
     private final CompletableFuture<PipelineResult> completion = new CompletableFuture<>();
     private volatile Disposable subscription;
 
@@ -113,38 +113,20 @@ final class PipelineEngine {
         SourceSettings sourceSettings = new SourceSettings(pipeline.batchBytes, pipeline.maxRecordBytes, eventLoop,
                 blocking, sourceMetrics);
         String sourceContext = "cannot read " + pipeline.source.description();
-        Mono<Void> flow = guarded(sourceContext, () -> pipeline.source.open(sourceSettings))
+        Mono<Void> flow = Guards.mono(sourceContext, () -> pipeline.source.open(sourceSettings))
                 .onErrorMap(e -> PipelineException.wrap(sourceContext, e))
                 .flatMap(r -> {
                     reader.set(r);
                     return Mono.fromCallable(() -> startRunners(r.header())).subscribeOn(blocking)
                             .flatMap(started -> {
-                                Flux<RecordBatch> batches = chain(guarded(sourceContext, r::batches), started);
+                                Flux<RecordBatch> batches = chain(Guards.flux(sourceContext, r::batches), started);
                                 String sinkContext = "cannot write " + pipeline.sink.description();
-                                return guarded(sinkContext, () -> pipeline.sink.write(batches,
+                                return Guards.mono(sinkContext, () -> pipeline.sink.write(batches,
                                         new SinkSettings(eventLoop, blocking, sinkMetrics)))
                                         .onErrorMap(e -> PipelineException.wrap(sinkContext, e));
                             });
                 });
         subscription = flow.subscribe(null, this::cleanup, () -> cleanup(null));
-    }
-
-    /** Calls {@code call} (code that is not ours); whatever it throws becomes a failed publisher. */
-    private static <T, P extends org.reactivestreams.Publisher<T>> P guarded(String context, Callable<P> call,
-                                                                          java.util.function.Function<Throwable, P> onError) {
-        try {
-            return call.call();
-        } catch (Throwable t) {
-            return onError.apply(PipelineException.wrap(context, t));
-        }
-    }
-
-    private static <T> Mono<T> guarded(String context, Callable<Mono<T>> call) {
-        return Mono.defer(() -> guarded(context, call, Mono::error));
-    }
-
-    private static <T> Flux<T> guarded(String context, java.util.function.Supplier<Flux<T>> call) {
-        return Flux.defer(() -> guarded(context, call::get, Flux::error));
     }
 
     private Flux<RecordBatch> chain(Flux<RecordBatch> batches, List<StageRunner> started) {
@@ -156,7 +138,7 @@ final class PipelineEngine {
         for (int i = 0; i < started.size(); i++) {
             StageRunner runner = started.get(i);
             String name = pipeline.stages.get(i).name();
-            flow = flow.flatMapSequential(in -> processGuarded(runner, name, in)
+            flow = flow.flatMapSequential(in -> Guards.process(runner, name, in)
                             .map(out -> out.withEarlierRejects(in.rejects())),
                     pipeline.maxInFlightBatches, 1);
         }
@@ -170,16 +152,6 @@ final class PipelineEngine {
                     outCounter.increment(b.size());
                     rejectedCounter.increment(b.rejects().size());
                 });
-    }
-
-    private static Mono<RecordBatch> processGuarded(StageRunner runner, String stageName, RecordBatch in) {
-        Mono<RecordBatch> out;
-        try {
-            out = runner.process(in);
-        } catch (Throwable t) {
-            return Mono.error(PipelineException.stageFailed(stageName, in, t));
-        }
-        return out.onErrorMap(e -> !(e instanceof PipelineException), e -> PipelineException.stageFailed(stageName, in, e));
     }
 
     /** Starts every stage's runner; blocking, so it runs on the blocking scheduler. */
@@ -198,7 +170,7 @@ final class PipelineEngine {
      */
     private void awaitStarters() throws InterruptedException {
         if (starting.get()) {
-            startersDone.await(STARTER_GRACE_S, java.util.concurrent.TimeUnit.SECONDS);
+            startersDone.await(STARTER_GRACE_S, TimeUnit.SECONDS);
         }
     }
 
@@ -255,7 +227,7 @@ final class PipelineEngine {
         }
         cancelSignal.tryEmitEmpty();
         Thread watchdog = new Thread(() -> {
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CANCEL_GRACE_MS);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CANCEL_GRACE_MS);
             while (!cleanupStarted.get() && System.nanoTime() < deadline) {
                 try {
                     Thread.sleep(10);
@@ -353,7 +325,7 @@ final class PipelineEngine {
     private void complete(Throwable error, Throwable closeError, List<StageRunner> closed, long wallNanos) {
         try {
             if (error != null) {
-                PipelineException primary = primary(error);
+                PipelineException primary = Guards.primary(error);
                 if (closeError != null && closeError != primary) {
                     primary.addSuppressed(closeError);
                 }
@@ -366,28 +338,6 @@ final class PipelineEngine {
         } catch (Throwable e) {
             completion.completeExceptionally(PipelineException.wrap("pipeline failed while reporting its result", e));
         }
-    }
-
-    /**
-     * The error to report: concurrent failures of several batches reach the engine as one Reactor composite; the
-     * first real cause is what the user needs, not "Multiple exceptions".
-     */
-    private static PipelineException primary(Throwable error) {
-        List<Throwable> all = Exceptions.unwrapMultiple(error);
-        Throwable first = all.isEmpty() ? error : all.get(0);
-        for (Throwable t : all) {
-            if (t instanceof PipelineException) {
-                first = t;
-                break;
-            }
-        }
-        PipelineException pe = PipelineException.wrap("pipeline failed", first);
-        for (Throwable t : all) {
-            if (t != first && t != pe) {
-                pe.addSuppressed(t);
-            }
-        }
-        return pe;
     }
 
     private static void dispose(Scheduler scheduler) {
