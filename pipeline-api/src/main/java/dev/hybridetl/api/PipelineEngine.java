@@ -130,10 +130,11 @@ final class PipelineEngine {
     }
 
     private Flux<RecordBatch> chain(Flux<RecordBatch> batches, List<StageRunner> started) {
-        Flux<RecordBatch> flow = batches.doOnNext(b -> {
+        Flux<RecordBatch> flow = batches.map(b -> {
             int n = b.size() + b.rejects().size();
             recordsIn.add(n);
             inCounter.increment(n);
+            return b.withRejectContext(Reject.SOURCE, 1, System.currentTimeMillis());
         });
         for (int i = 0; i < started.size(); i++) {
             StageRunner runner = started.get(i);

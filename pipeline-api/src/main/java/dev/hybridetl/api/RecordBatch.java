@@ -118,6 +118,24 @@ public final class RecordBatch {
         return copy;
     }
 
+    /**
+     * This batch with the context of its rejects filled in where a transform left it out: the stage that ran it, the
+     * attempt, the time. Rejects that already have a context keep it. The records are shared, not copied.
+     */
+    public RecordBatch withRejectContext(String stage, int attempts, long timeMillis) {
+        if (rejects.isEmpty()) {
+            return this;
+        }
+        Reject[] stamped = new Reject[rejects.size()];
+        boolean changed = false;
+        for (int i = 0; i < stamped.length; i++) {
+            Reject r = rejects.get(i);
+            stamped[i] = r.hasContext() ? r : r.withContext(stage, attempts, timeMillis);
+            changed |= stamped[i] != r;
+        }
+        return changed ? new RecordBatch(sequence, count, data, offsets, positions, List.of(stamped)) : this;
+    }
+
     /** Returns this batch with {@code earlier} rejects placed before its own (used when a stage adds rejects). */
     public RecordBatch withEarlierRejects(List<Reject> earlier) {
         if (earlier.isEmpty()) {

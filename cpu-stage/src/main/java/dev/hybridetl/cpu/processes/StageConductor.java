@@ -266,7 +266,7 @@ final class StageConductor implements Runnable {
                     frame.failure()));
             return;
         }
-        RecordBatch out = frame.batch();
+        RecordBatch out = frame.batch().withRejectContext(stageName, frame.attempt() + 1, System.currentTimeMillis());
         metrics.recordBatch(frame.busyNanos(), p.batch.size(), out.size(), out.rejects().size());
         slot.batches.incrementAndGet();
         slot.records.addAndGet(p.batch.size());
@@ -288,9 +288,11 @@ final class StageConductor implements Runnable {
         pending.remove(p.batch.sequence());
         release(p);
         RecordBatch in = p.batch;
+        long now = System.currentTimeMillis();
         RecordBatchBuilder b = RecordBatch.builder(in.sequence());
         for (int i = 0; i < in.size(); i++) {
-            b.reject(in.position(i), Reject.Reasons.POISON_BATCH, in.data(), in.offset(i), in.length(i));
+            b.reject(new Reject(in.position(i), Reject.Reasons.POISON_BATCH, in.recordCopy(i), stageName,
+                    p.attempt + 1, now));
         }
         LOG.error("stage '{}': batch {} ({} records from line {}) killed {} workers; its records go to the"
                 + " dead-letter output as {}", stageName, in.sequence(), in.size(),

@@ -119,7 +119,7 @@ final class ThreadStageRunner implements StageRunner {
                         return;
                     }
                     try {
-                        sink.success(w.run(batch, metrics));
+                        sink.success(w.run(batch, stage.name(), metrics));
                     } catch (Throwable e) {
                         // Wrapped: Reactor rethrows "fatal" Errors (LinkageError, StackOverflowError) it is handed.
                         sink.error(PipelineException.stageFailed(stage.name(), batch, e));
@@ -209,11 +209,11 @@ final class ThreadStageRunner implements StageRunner {
             this.transform = transform;
         }
 
-        RecordBatch run(RecordBatch in, StageMetrics metrics) throws Exception {
+        RecordBatch run(RecordBatch in, String stageName, StageMetrics metrics) throws Exception {
             long start = System.nanoTime();
             RecordBatchBuilder out = outputSize.builderFor(in);
             transform.process(in, out);
-            RecordBatch result = out.build();
+            RecordBatch result = out.build().withRejectContext(stageName, 1, System.currentTimeMillis());
             outputSize.learn(in, result);
             metrics.recordBatch(System.nanoTime() - start, in.size(), result.size(), result.rejects().size());
             counts.incrementAndGet(0);
