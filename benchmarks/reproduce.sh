@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # One command that re-measures everything in docs/benchmarks.md on this machine and regenerates the page:
-#   benchmarks/reproduce.sh            (about 20 minutes on 2 vCPUs; needs ../shared/datasets/flights-3m.csv.gz)
+#   benchmarks/reproduce.sh            (about 20 minutes on 2 vCPUs)
+# Reads benchmarks/data/flights-3m.csv.gz, which benchmarks/fetch-data.sh fetches (run first if it is missing).
 # Extra arguments go to every harness run, e.g. --workers-list 1,2,4,8,16 on a bigger machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ ! -f benchmarks/data/flights-3m.csv.gz ]; then
+    echo "benchmarks/data/flights-3m.csv.gz is missing: run benchmarks/fetch-data.sh first" >&2
+    exit 1
+fi
 tag="$(hostname -s 2>/dev/null || echo host)-$(nproc)cpu-$(date +%F)"
 results=benchmarks/results
 harness="python3 benchmarks/e2e/harness.py run"

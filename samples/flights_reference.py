@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference implementation of the flights jobs (../shared/jobs/flights.md), stdlib only.
+"""Independent reference implementation of the flights jobs (docs/jobs/flights.md), stdlib only.
 
 Used to produce the expected outputs of the edge-case sample, so the Java transforms are checked against code
 that shares nothing with them. Single process, slow, written for clarity.

@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_INPUT = REPO.parent / "shared/datasets/flights-3m.csv.gz"
+DEFAULT_INPUT = REPO / "benchmarks/data/flights-3m.csv.gz"  # written by benchmarks/fetch-data.sh
 SMOKE_INPUT = REPO / "samples/flights-200k.csv.gz"
 SMOKE_ROWS = 2000
 POOL_SCRIPT = REPO / "benchmarks/python/flights_pool.py"
@@ -47,7 +47,7 @@ SVG = REPO / "docs/benchmarks-throughput.svg"
 POLL_S = 0.05
 VARIANTS = ("enrich", "route")
 
-# Known answers of ../shared/jobs/flights.md for heads of flights-3m: (variant, data rows) ->
+# Known answers of docs/jobs/flights.md for heads of flights-3m: (variant, data rows) ->
 # (sorted-lines SHA-256, prefix of the SHA-256 of the file as written, in input order).
 KNOWN = {
     ("enrich", 200_000): ("d2832c7f7c5318bac11834162e261764e4f5a81307724fb169928f2b92683918", "6c0aa1d47888ec34"),
@@ -319,7 +319,8 @@ def require_tools(configs, opts):
     if "plain-loop" in configs and not Path(opts.bench_jar).exists():
         sys.exit(f"benchmarks jar not found: {opts.bench_jar} (build it: cd benchmarks && mvn -q package)")
     if not Path(opts.input).exists():
-        sys.exit(f"input not found: {opts.input} (give --input FILE.csv.gz)")
+        hint = "run benchmarks/fetch-data.sh first" if opts.input == str(DEFAULT_INPUT) else "give --input FILE.csv.gz"
+        sys.exit(f"input not found: {opts.input} ({hint})")
 
 
 def print_run(r):

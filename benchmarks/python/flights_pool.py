@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The flights jobs as the classic Python pipeline: extract -> multiprocessing.Pool transform -> load.
 
-This is what a Python programmer would write for ../shared/jobs/flights.md, and what the Java pipeline is compared
+This is what a Python programmer would write for docs/jobs/flights.md, and what the Java pipeline is compared
 with in docs/benchmarks.md. Standard library only. The output is byte-identical to the Java transforms'.
 
     main process                           Pool(workers) processes

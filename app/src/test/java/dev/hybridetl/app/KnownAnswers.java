@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
-/** The known answers of ../shared/jobs/flights.md for the 200k head, and the two hashes they are stated in. */
+/** The known answers of docs/jobs/flights.md for the 200k head, and the two hashes they are stated in. */
 final class KnownAnswers {
     static final Path SAMPLE = Path.of("../samples/flights-200k.csv.gz");
     static final Path EDGE_CASES = Path.of("../samples/flights-edge-cases.csv");

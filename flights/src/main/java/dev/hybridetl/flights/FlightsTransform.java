@@ -8,7 +8,7 @@ import dev.hybridetl.api.TransformContext;
 import java.nio.file.Path;
 
 /**
- * The flights job (../shared/jobs/flights.md): validate each row, look up both airports, compute the great-circle
+ * The flights job (docs/jobs/flights.md): validate each row, look up both airports, compute the great-circle
  * distance, classify the delay, and emit one JSON line; the {@code route} variant also encodes a 64-point
  * great-circle polyline, which makes it CPU-heavy.
  *

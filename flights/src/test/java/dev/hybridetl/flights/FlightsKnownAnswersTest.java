@@ -27,7 +27,7 @@ import java.util.zip.GZIPInputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The transform alone (no pipeline) against the known answers of ../shared/jobs/flights.md on the 200k head, and
+ * The transform alone (no pipeline) against the known answers of docs/jobs/flights.md on the 200k head, and
  * byte for byte against the edge-case outputs made by the independent Python reference (samples/flights_reference.py).
  */
 class FlightsKnownAnswersTest {
