@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * Runs the {@code sales-lines} job on a file, on threads or on worker processes:
  * <pre>
- * java @jvm.options -cp target/classes:$(cat target/classpath.txt) com.example.sales.Main \
+ * java @jvm.options -cp target/plain-embed.jar:$(cat target/classpath.txt) com.example.sales.Main \
  *     --input data/sales.csv --output-dir out/processes --placement processes
  * </pre>
  * Writes {@code sales.jsonl} and {@code rejects.tsv} into the output directory, prints one summary line and exits

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The job on both placements against the known answer that tools/known_answer.py wrote into expected/. */
+/** The job on both placements against the known answer that ../tools/known_answer.py wrote into expected/. */
 class SalesKnownAnswerTest {
     private static final Path INPUT = Path.of("data/sales.csv");
     private static final Path EXPECTED = Path.of("expected");
