@@ -56,8 +56,13 @@ public record Reject(long position, String reason, byte[] raw, String stage, int
     public static final class Reasons {
         /** A record longer than the source's maximum record size; {@code raw} holds only its first bytes. */
         public static final String RECORD_TOO_LONG = "record_too_long";
-        /** A batch that crashed worker processes repeatedly; all its records are rejected with this reason. */
-        public static final String POISON_BATCH = "poison_batch";
+        /**
+         * A record that crashes the worker process that transforms it. A batch that kills workers repeatedly is split
+         * until the records that do are isolated; only they are rejected, with this reason.
+         */
+        public static final String POISON_RECORD = "poison_record";
+        /** A record its transform did not finish within the stage's batch timeout, tried alone, repeatedly. */
+        public static final String TRANSFORM_TIMEOUT = "transform_timeout";
 
         private Reasons() {
         }

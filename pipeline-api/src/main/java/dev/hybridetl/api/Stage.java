@@ -1,5 +1,6 @@
 package dev.hybridetl.api;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +18,11 @@ import java.util.function.Supplier;
 public final class Stage {
     /** Upper bound on workers per stage: a pool is sized to the cores, never to the amount of work. */
     public static final int MAX_WORKERS = 256;
+    /**
+     * Default of {@link #withBatchTimeout}: far above any sane batch (a flights batch takes milliseconds), so only
+     * a transform that is stuck meets it.
+     */
+    public static final Duration DEFAULT_BATCH_TIMEOUT = Duration.ofSeconds(60);
 
     private final String name;
     private final String pluginId;
@@ -24,15 +30,17 @@ public final class Stage {
     private final Map<String, String> config;
     private final Placement placement;
     private final int workers;
+    private final Duration batchTimeout;
 
     private Stage(String name, String pluginId, Supplier<? extends Transform> localFactory,
-                  Map<String, String> config, Placement placement, int workers) {
+                  Map<String, String> config, Placement placement, int workers, Duration batchTimeout) {
         this.name = name;
         this.pluginId = pluginId;
         this.localFactory = localFactory;
         this.config = Map.copyOf(config);
         this.placement = placement;
         this.workers = workers;
+        this.batchTimeout = batchTimeout;
     }
 
     /**
@@ -41,7 +49,8 @@ public final class Stage {
      */
     public static Stage plugin(String pluginId) {
         Objects.requireNonNull(pluginId, "pluginId");
-        return new Stage(pluginId, pluginId, null, Map.of(), Placement.THREADS, defaultWorkers());
+        return new Stage(pluginId, pluginId, null, Map.of(), Placement.THREADS, defaultWorkers(),
+                DEFAULT_BATCH_TIMEOUT);
     }
 
     /**
@@ -54,7 +63,8 @@ public final class Stage {
     public static Stage local(String name, Supplier<? extends Transform> factory) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(factory, "factory");
-        return new Stage(name, null, factory, Map.of(), Placement.THREADS, defaultWorkers());
+        return new Stage(name, null, factory, Map.of(), Placement.THREADS, defaultWorkers(),
+                DEFAULT_BATCH_TIMEOUT);
     }
 
     static int defaultWorkers() {
@@ -65,19 +75,20 @@ public final class Stage {
     public Stage withConfig(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(config);
         copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-        return new Stage(name, pluginId, localFactory, copy, placement, workers);
+        return new Stage(name, pluginId, localFactory, copy, placement, workers, batchTimeout);
     }
 
     /** Returns a copy with these configuration entries added. */
     public Stage withConfig(Map<String, String> entries) {
         Map<String, String> copy = new LinkedHashMap<>(config);
         copy.putAll(entries);
-        return new Stage(name, pluginId, localFactory, copy, placement, workers);
+        return new Stage(name, pluginId, localFactory, copy, placement, workers, batchTimeout);
     }
 
     /** Returns a copy placed on {@code placement}. */
     public Stage withPlacement(Placement placement) {
-        return new Stage(name, pluginId, localFactory, config, Objects.requireNonNull(placement, "placement"), workers);
+        return new Stage(name, pluginId, localFactory, config, Objects.requireNonNull(placement, "placement"), workers,
+                batchTimeout);
     }
 
     /**
@@ -89,12 +100,29 @@ public final class Stage {
         if (workers < 1 || workers > MAX_WORKERS) {
             throw new IllegalArgumentException("workers must be between 1 and " + MAX_WORKERS + ", was " + workers);
         }
-        return new Stage(name, pluginId, localFactory, config, placement, workers);
+        return new Stage(name, pluginId, localFactory, config, placement, workers, batchTimeout);
+    }
+
+    /**
+     * Returns a copy whose transform may take at most {@code timeout} on one batch. On processes a worker that
+     * exceeds it is killed and the batch retried like a crash (then split, and the record that is stuck
+     * dead-lettered as {@code transform_timeout}); on threads, which cannot stop a thread, the run fails naming the
+     * batch. Default {@link #DEFAULT_BATCH_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException unless it is at least 1 ms
+     */
+    public Stage withBatchTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.toMillis() < 1) {
+            throw new IllegalArgumentException("batch timeout must be at least 1 ms, was " + timeout);
+        }
+        return new Stage(name, pluginId, localFactory, config, placement, workers, timeout);
     }
 
     /** Returns a copy with another display name (names must be unique within a pipeline). */
     public Stage withName(String name) {
-        return new Stage(Objects.requireNonNull(name, "name"), pluginId, localFactory, config, placement, workers);
+        return new Stage(Objects.requireNonNull(name, "name"), pluginId, localFactory, config, placement, workers,
+                batchTimeout);
     }
 
     public String name() {
@@ -121,6 +149,11 @@ public final class Stage {
 
     public int workers() {
         return workers;
+    }
+
+    /** How long the transform may take on one batch (see {@link #withBatchTimeout}). */
+    public Duration batchTimeout() {
+        return batchTimeout;
     }
 
     /** Creates an unopened transform instance in this JVM: from the plugin registry or the local factory. */

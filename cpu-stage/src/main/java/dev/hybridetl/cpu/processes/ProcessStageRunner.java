@@ -90,7 +90,7 @@ final class ProcessStageRunner implements StageRunner {
         }
         WorkerLauncher launcher = new WorkerLauncher(queueDir.path(), ctx.processSettings());
         StageConductor conductor = new StageConductor(stage.name(), ctx.metrics(), queueDir, control, launcher,
-                segmentBytes, stage.workers());
+                segmentBytes, stage.workers(), stage.batchTimeout().toMillis());
         ProcessStageRunner runner = new ProcessStageRunner(ctx, queueDir, control, conductor, launcher);
         runner.conductorThread.start();
         try {
@@ -129,15 +129,7 @@ final class ProcessStageRunner implements StageRunner {
 
     /** The engine re-attaches earlier rejects to our output, so workers never need them. */
     private static RecordBatch withoutRejects(RecordBatch b) {
-        int n = b.size();
-        int[] offsets = new int[n + 1];
-        long[] positions = new long[n];
-        for (int i = 0; i < n; i++) {
-            offsets[i] = b.offset(i);
-            positions[i] = b.position(i);
-        }
-        offsets[n] = n == 0 ? 0 : b.offset(n - 1) + b.length(n - 1);
-        return RecordBatch.wrap(b.sequence(), n, b.data(), offsets, positions, List.of());
+        return PendingBatch.slice(b, 0, b.size(), b.sequence());
     }
 
     @Override

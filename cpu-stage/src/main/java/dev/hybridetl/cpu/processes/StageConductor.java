@@ -42,18 +42,36 @@ import java.util.concurrent.TimeUnit;
  *       result waits at most about a millisecond, and an idle stage costs little CPU on a 2-core machine.</li>
  *   <li><b>No loss, no duplicate.</b> Every batch stays in {@link #pending} until its first result arrives; later
  *       results for the same sequence are dropped. When a worker dies, its result queue is drained first, then the
- *       claim left in its control slot names the one batch it held, which is re-appended (or quarantined as a
- *       poison batch after {@value #POISON_DEATHS} deaths).</li>
- *   <li><b>Restarts.</b> A dead worker is relaunched after a backoff of 100 ms doubling to 5 s. A worker that dies
- *       before it is ready {@value #MAX_START_FAILURES} times in a row fails the run with its last stderr line.</li>
+ *       claim left in its control slot names the one batch it held, which is re-appended.</li>
+ *   <li><b>No good record lost to a bad neighbour.</b> Why the worker died decides what happens to that batch
+ *       ({@link Death}): a batch that killed {@value #POISON_DEATHS} workers is split in halves, and a half that kills
+ *       again is split again, until the single records that kill a worker are isolated; only they are dead-lettered
+ *       ({@code poison_record}). A worker stuck on one batch longer than the batch timeout is killed and the batch
+ *       treated the same way ({@code transform_timeout}). Out of memory is a resource failure, not bad data: the
+ *       batch is retried in halves at once, and the run fails, naming the heap setting, if one record does not fit.
+ *       A worker killed from outside (SIGKILL/SIGTERM we did not send) does not count against its batch.</li>
+ *   <li><b>Restarts.</b> A dead worker is relaunched at once, then after a backoff of 100 ms doubling to 5 s if it
+ *       keeps dying. A worker whose own start fails {@value #MAX_START_FAILURES} times in a row fails the run with
+ *       its last stderr line; outside kills while starting count only {@value #START_KILLS_PER_FAILURE} to one
+ *       failure, so a kill storm slows the run down but does not end it.</li>
  *   <li><b>Space.</b> Input is written in segments ({@link StageQueues}); a segment is deleted once no pending batch
  *       has its latest excerpt there. Result segments are deleted by their {@link ResultReader}.</li>
  * </ul>
  */
 final class StageConductor implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(StageConductor.class);
-    static final int POISON_DEATHS = 3;
+    /** Deaths of workers holding a whole batch before it is suspected as poison and split. */
+    static final int POISON_DEATHS = 2;
     static final int MAX_START_FAILURES = 3;
+    /** Outside kills during start-up that count as one start failure (a kill storm must not end the run). */
+    static final int START_KILLS_PER_FAILURE = 10;
+    /** Outside kills of workers holding the same batch before the batch is suspected after all. */
+    static final int MAX_EXTERNAL_KILLS = 5;
+    /** Exit values a JVM reports when SIGKILL or SIGTERM ended it (128 + the signal). */
+    static final int EXIT_SIGKILL = 137;
+    static final int EXIT_SIGTERM = 143;
+    /** Wire sequences of batch parts: far above any real batch sequence. */
+    private static final long FIRST_PART_SEQUENCE = 1L << 62;
     static final long HEARTBEAT_TIMEOUT_MS = 5_000;
     static final long STARTUP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
     private static final long SUPERVISE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -66,6 +84,7 @@ final class StageConductor implements Runnable {
     private final ControlFile control;
     private final WorkerLauncher launcher;
     private final long segmentBytes;
+    private final long batchTimeoutMs;
     private final WorkerSlot[] slots;
     private final BatchCodec codec = new BatchCodec();
     private final ConcurrentLinkedQueue<PendingBatch> inbox = new ConcurrentLinkedQueue<>();
@@ -82,13 +101,15 @@ final class StageConductor implements Runnable {
     private long nextSuperviseNanos;
     private long nextHousekeepingNanos;
     private long duplicatesDropped;
+    private long nextPartSequence = FIRST_PART_SEQUENCE;
     // ---- shared ----
     private volatile boolean running = true;
     private volatile PipelineException failure;
 
     StageConductor(String stageName, StageMetrics metrics, QueueDirectory queueDir, ControlFile control,
-                   WorkerLauncher launcher, long segmentBytes, int workers) {
+                   WorkerLauncher launcher, long segmentBytes, int workers, long batchTimeoutMs) {
         this.stageName = stageName;
+        this.batchTimeoutMs = batchTimeoutMs;
         this.metrics = metrics;
         this.queueDir = queueDir;
         this.stageDir = queueDir.path();
@@ -187,7 +208,7 @@ final class StageConductor implements Runnable {
         int n = 0;
         while (!toAppend.isEmpty() && control.publishedCount() - control.claimCounter() < control.ringCapacity()) {
             PendingBatch p = toAppend.poll();
-            if (!p.cancelled && pending.get(p.batch.sequence()) == p) {
+            if (!p.root().cancelled && pending.get(p.wireSequence()) == p) {
                 append(p);
                 n++;
             }
@@ -262,8 +283,13 @@ final class StageConductor implements Runnable {
         release(p);
         slot.consecutiveDeaths = 0;
         if (frame.kind() == BatchCodec.KIND_FAILURE) {
-            complete(p, null, PipelineException.stageFailed(stageName, p.batch, "worker " + slot.index,
-                    frame.failure()));
+            if (frame.failure().startsWith(WorkerMain.OUT_OF_MEMORY)) {
+                // The worker survived (the batch's garbage was freed as the error unwound): retry in halves.
+                onOutOfMemory(p, frame.failure());
+            } else {
+                complete(p, null, PipelineException.stageFailed(stageName, p.root().batch, "worker " + slot.index,
+                        frame.failure()));
+            }
             return;
         }
         RecordBatch out = frame.batch().withRejectContext(stageName, frame.attempt() + 1, System.currentTimeMillis());
@@ -273,32 +299,73 @@ final class StageConductor implements Runnable {
         complete(p, out, null);
     }
 
+    /** Delivers a result or an error; a part's result waits for its sibling, then the two go up joined. */
     private static void complete(PendingBatch p, RecordBatch out, Throwable error) {
-        if (p.cancelled) {
+        PendingBatch root = p.root();
+        if (root.cancelled) {
             return;
         }
         if (error != null) {
-            p.sink.error(error);
-        } else {
-            p.sink.success(out);
+            root.sink.error(error);
+            return;
+        }
+        PendingBatch at = p;
+        RecordBatch result = out;
+        while (at.parent != null && result != null) {
+            result = at.completePart(result);
+            at = at.parent;
+        }
+        if (result != null) {
+            root.sink.success(result);
         }
     }
 
-    private void quarantine(PendingBatch p) {
-        pending.remove(p.batch.sequence());
+    /**
+     * Sends the records of {@code p} to the dead-letter output with {@code reason}: only ever a single record, once
+     * splitting has isolated it (or a batch that cannot be split).
+     */
+    private void quarantine(PendingBatch p, String reason, String why) {
+        pending.remove(p.wireSequence());
         release(p);
         RecordBatch in = p.batch;
         long now = System.currentTimeMillis();
         RecordBatchBuilder b = RecordBatch.builder(in.sequence());
         for (int i = 0; i < in.size(); i++) {
-            b.reject(new Reject(in.position(i), Reject.Reasons.POISON_BATCH, in.recordCopy(i), stageName,
-                    p.attempt + 1, now));
+            b.reject(new Reject(in.position(i), reason, in.recordCopy(i), stageName, p.attempt + 1, now));
         }
-        LOG.error("stage '{}': batch {} ({} records from line {}) killed {} workers; its records go to the"
-                + " dead-letter output as {}", stageName, in.sequence(), in.size(),
-                in.size() == 0 ? -1 : in.position(0), p.deaths, Reject.Reasons.POISON_BATCH);
+        LOG.error("stage '{}': the record at line {} {}; it goes to the dead-letter output as {}", stageName,
+                in.size() == 0 ? -1 : in.position(0), why, reason);
         metrics.recordBatch(0, in.size(), 0, in.size());
         complete(p, b.build(), null);
+    }
+
+    /** Replaces {@code p} by its two halves, which are delivered in its place. */
+    private void split(PendingBatch p, String why) {
+        pending.remove(p.wireSequence());
+        release(p);
+        PendingBatch[] parts = p.split(nextPartSequence);
+        nextPartSequence += 2;
+        LOG.warn("stage '{}': batch {} ({} records from line {}) {}; retrying it in two halves", stageName,
+                p.root().batch.sequence(), p.batch.size(), p.batch.position(0), why);
+        for (PendingBatch part : parts) {
+            pending.put(part.wireSequence(), part);
+            toAppend.add(part);
+        }
+    }
+
+    /** A worker ran out of memory on {@code p}: a resource failure, not bad data. Smaller pieces, or a clear end. */
+    private void onOutOfMemory(PendingBatch p, String failure) {
+        if (p.batch.size() > 1) {
+            split(p, "ran a worker out of memory");
+        } else {
+            PipelineException e = new PipelineException("stage '" + stageName + "': the record at line "
+                    + (p.batch.size() == 0 ? -1 : p.batch.position(0)) + " does not fit in a worker's heap ("
+                    + failure + ")");
+            pending.remove(p.wireSequence());
+            release(p);
+            complete(p, null, e); // p may be out of the pending table already: fail its root here
+            fail(e);
+        }
     }
 
     // ---------------------------------------------------------------- supervision
@@ -316,6 +383,7 @@ final class StageConductor implements Runnable {
                     if (silentMs > HEARTBEAT_TIMEOUT_MS) {
                         kill(slot, "no heartbeat for " + silentMs + " ms");
                     }
+                    checkBatchTimeout(slot, now);
                 }
             } else if (slot.restartAtNanos >= 0 && now - slot.restartAtNanos >= 0 && failure == null) {
                 launch(slot);
@@ -332,12 +400,33 @@ final class StageConductor implements Runnable {
             slot.ready = true;
             slot.everReady = true;
             slot.consecutiveStartFailures = 0;
+            slot.startKills = 0;
             slot.startupNanos.addAndGet(now - slot.launchNanos);
             slot.reader = new ResultReader(stageDir, slot.index, slot.incarnation, codec);
             LOG.debug("stage '{}': worker {} ready in {} ms", stageName, slot.index,
                     (now - slot.launchNanos) / 1_000_000);
         } else if (now - slot.launchNanos > STARTUP_TIMEOUT_NS) {
             kill(slot, "not ready after " + TimeUnit.NANOSECONDS.toSeconds(STARTUP_TIMEOUT_NS) + " s");
+        }
+    }
+
+    /**
+     * A worker that holds the same claim longer than the batch timeout is stuck in its transform (the heartbeat
+     * thread keeps beating): kill it, and its batch is retried like a crash, then split, then dead-lettered.
+     */
+    private void checkBatchTimeout(WorkerSlot slot, long now) {
+        long claim = control.currentClaim(slot.index);
+        if (claim != slot.watchedClaim) {
+            slot.watchedClaim = claim;
+            slot.watchedSinceNanos = now;
+        } else if (claim != ControlFile.NO_CLAIM
+                && now - slot.watchedSinceNanos > TimeUnit.MILLISECONDS.toNanos(batchTimeoutMs)) {
+            Long sequence = sequenceByExcerpt.get(claim);
+            PendingBatch p = sequence == null ? null : pending.get(sequence);
+            kill(slot, "batch " + (p == null ? "?" : p.root().batch.sequence() + " (" + p.batch.size()
+                    + " records from line " + (p.batch.size() == 0 ? -1 : p.batch.position(0)) + ")")
+                    + " has run longer than the batch timeout of " + batchTimeoutMs + " ms");
+            slot.killedForTimeout = true;
         }
     }
 
@@ -353,35 +442,44 @@ final class StageConductor implements Runnable {
         int exit = slot.process.exitValue();
         long pid = slot.process.pid();
         boolean wasReady = slot.ready;
+        Death death = exit == WorkerMain.EXIT_OUT_OF_MEMORY ? Death.OUT_OF_MEMORY
+                : slot.killed ? (slot.killedForTimeout ? Death.TIMEOUT : Death.CRASH)
+                : exit == EXIT_SIGKILL || exit == EXIT_SIGTERM ? Death.EXTERNAL_KILL
+                : Death.CRASH;
         if (slot.reader != null) {
             slot.reader.drain(frame -> onFrame(slot, frame));
             slot.reader.close(true);
             slot.reader = null;
         }
-        redeliverClaim(slot);
+        boolean heldABatch = control.currentClaim(slot.index) != ControlFile.NO_CLAIM;
+        redeliverClaim(slot, death);
         slot.process = null;
         slot.ready = false;
         slot.killed = false;
+        slot.killedForTimeout = false;
         if (exit == WorkerMain.EXIT_OPEN_FAILED) {
             // The transform's own open failed: deterministic, so a restart would only fail the same way.
             fail(new PipelineException("stage '" + stageName + "' failed to start: " + slot.awaitLastErrorLine()));
             return;
         }
-        if (exit == WorkerMain.EXIT_OUT_OF_MEMORY) {
-            fail(new PipelineException("stage '" + stageName + "': worker " + slot.index + " ran out of memory ("
-                    + slot.awaitLastErrorLine() + "); raise the worker heap: ProcessSettings.workerHeapMb,"
-                    + " --worker-heap-mb on the command line"));
+        if (death == Death.OUT_OF_MEMORY && !heldABatch) {
+            fail(new PipelineException("stage '" + stageName + "': worker " + slot.index + " ran out of memory"
+                    + " outside any batch (" + slot.awaitLastErrorLine() + "); raise the worker heap:"
+                    + " ProcessSettings.workerHeapMb, --worker-heap-mb on the command line"));
             return;
         }
         if (!wasReady) {
-            slot.consecutiveStartFailures++;
             String lastError = slot.awaitLastErrorLine();
             LOG.warn("stage '{}': worker {} (pid {}) exited with code {} before it was ready: {}", stageName,
                     slot.index, pid, exit, lastError);
-            if (slot.consecutiveStartFailures >= MAX_START_FAILURES) {
+            // Killed from outside while starting (a kill storm) says nothing about our code: only failures of
+            // its own count, and even outside kills only up to a bound, so a worker that never gets ready fails.
+            int failures = death == Death.EXTERNAL_KILL ? ++slot.startKills / START_KILLS_PER_FAILURE
+                    + slot.consecutiveStartFailures : ++slot.consecutiveStartFailures;
+            if (failures >= MAX_START_FAILURES) {
                 fail(new PipelineException("stage '" + stageName + "': worker " + slot.index + " failed to start "
-                        + slot.consecutiveStartFailures + " times in a row (last exit code " + exit
-                        + "); last error: " + lastError));
+                        + slot.consecutiveStartFailures + " times in a row and was killed " + slot.startKills
+                        + " times while starting (last exit code " + exit + "); last error: " + lastError));
                 return;
             }
         } else {
@@ -389,12 +487,26 @@ final class StageConductor implements Runnable {
                     pid, exit);
         }
         slot.consecutiveDeaths++;
-        long backoffMs = Math.min(5_000, 100L << Math.min(6, slot.consecutiveDeaths - 1));
+        // The first death restarts at once (a replacement is what the run needs); repeated deaths back off.
+        long backoffMs = slot.consecutiveDeaths <= 1 ? 0
+                : Math.min(5_000, 100L << Math.min(6, slot.consecutiveDeaths - 2));
         slot.restartAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoffMs);
     }
 
-    /** Re-appends (or quarantines) the batch a dead worker held, if it is still unanswered. */
-    private void redeliverClaim(WorkerSlot slot) {
+    /** Why a worker died, as far as the batch it held is concerned. */
+    enum Death {
+        /** It crashed (or stopped answering) on its own: the batch may be poison. */
+        CRASH,
+        /** It was killed for holding a batch longer than the stage's batch timeout. */
+        TIMEOUT,
+        /** It ran out of memory: retry in smaller pieces. */
+        OUT_OF_MEMORY,
+        /** SIGKILL or SIGTERM from outside the pipeline (an operator, a kill storm): the batch is not to blame. */
+        EXTERNAL_KILL
+    }
+
+    /** Re-appends, splits or quarantines the batch a dead worker held, if it is still unanswered. */
+    private void redeliverClaim(WorkerSlot slot, Death death) {
         long claim = control.currentClaim(slot.index);
         if (claim == ControlFile.NO_CLAIM) {
             return;
@@ -409,18 +521,40 @@ final class StageConductor implements Runnable {
         if (p == null) {
             return;
         }
-        p.deaths++;
-        if (p.deaths >= POISON_DEATHS) {
-            quarantine(p);
-        } else {
-            LOG.warn("stage '{}': re-delivering batch {} (attempt {}) after worker {} died with it", stageName,
-                    p.batch.sequence(), p.attempt + 1, slot.index);
-            if (p.segment >= 0) {
-                liveExcerptsBySegment.merge(p.segment, -1, Integer::sum);
-                p.segment = -1;
-            }
-            toAppend.add(p);
+        if (death == Death.EXTERNAL_KILL && ++p.externalKills > MAX_EXTERNAL_KILLS) {
+            death = Death.CRASH; // so often that it is no coincidence (the kernel's OOM killer sends SIGKILL too)
         }
+        switch (death) {
+            case OUT_OF_MEMORY -> onOutOfMemory(p, "the worker died of OutOfMemoryError");
+            case EXTERNAL_KILL -> redeliver(p, slot);
+            case CRASH, TIMEOUT -> {
+                p.deaths++;
+                // A whole batch must kill twice before it is suspected; a half of a suspect, once.
+                if (p.deaths < (p.parent == null ? POISON_DEATHS : 1)) {
+                    redeliver(p, slot);
+                } else if (p.batch.size() > 1) {
+                    split(p, death == Death.TIMEOUT ? "timed out " + p.deaths + " times"
+                            : "killed " + p.deaths + " workers");
+                } else if (death == Death.TIMEOUT) {
+                    quarantine(p, Reject.Reasons.TRANSFORM_TIMEOUT, "took its transform longer than "
+                            + batchTimeoutMs + " ms");
+                } else {
+                    quarantine(p, Reject.Reasons.POISON_RECORD, "killed the worker that transformed it, alone, after"
+                            + " it was in batches that did so " + (p.attempt + 1) + " times");
+                }
+            }
+            default -> throw new IllegalStateException(death.toString());
+        }
+    }
+
+    private void redeliver(PendingBatch p, WorkerSlot slot) {
+        LOG.warn("stage '{}': re-delivering batch {} (attempt {}) after worker {} died with it", stageName,
+                p.root().batch.sequence(), p.attempt + 2, slot.index);
+        if (p.segment >= 0) {
+            liveExcerptsBySegment.merge(p.segment, -1, Integer::sum);
+            p.segment = -1;
+        }
+        toAppend.add(p);
     }
 
     private void launch(WorkerSlot slot) throws IOException {
@@ -432,6 +566,7 @@ final class StageConductor implements Runnable {
         slot.restartAtNanos = -1;
         slot.ready = false;
         slot.killed = false;
+        slot.watchedClaim = ControlFile.NO_CLAIM;
         slot.launchNanos = System.nanoTime();
         slot.process = launcher.launch(slot);
     }

@@ -44,6 +44,8 @@ public final class WorkerMain {
     static final int EXIT_OPEN_FAILED = 4;
     static final int EXIT_CLOSE_FAILED = 5;
     static final int EXIT_OUT_OF_MEMORY = 6;
+    /** How a failure frame for a batch the worker ran out of memory on begins: the supervisor retries it in halves. */
+    static final String OUT_OF_MEMORY = "OutOfMemoryError";
     private static final long READ_RETRY_NS = TimeUnit.SECONDS.toNanos(2);
 
     private final Path stageDir;

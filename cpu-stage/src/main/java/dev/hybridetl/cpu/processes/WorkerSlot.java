@@ -19,6 +19,13 @@ final class WorkerSlot {
     boolean everReady;
     Thread errorPump;
     boolean killed;
+    /** The pipeline killed it because it held one batch longer than the batch timeout. */
+    boolean killedForTimeout;
+    /** The claim the batch timeout is watching, and since when ({@link System#nanoTime()}). */
+    long watchedClaim = -1;
+    long watchedSinceNanos;
+    /** Times it was killed from outside before it was ready, since it was last ready. */
+    int startKills;
     ResultReader reader;
     int consecutiveStartFailures;
     int consecutiveDeaths;

@@ -12,6 +12,7 @@ import dev.hybridetl.api.spi.OutputSizeEstimate;
 import dev.hybridetl.api.spi.StageRunner;
 import dev.hybridetl.api.spi.StageRunnerContext;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +47,12 @@ final class ThreadStageRunner implements StageRunner {
     private final BlockingQueue<Worker> idle;
     private final List<Worker> workers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Fails a batch that has run longer than the stage's batch timeout (see {@link #watchBatchTimeouts}). */
+    private final Thread watchdog;
 
     private ThreadStageRunner(Stage stage, StageMetrics metrics, ExecutorService pool, List<Worker> workers) {
+        this.watchdog = new Thread(this::watchBatchTimeouts, "etl-" + stage.name() + "-watchdog");
+        this.watchdog.setDaemon(true);
         this.stage = stage;
         this.metrics = metrics;
         this.pool = pool;
@@ -83,7 +88,9 @@ final class ThreadStageRunner implements StageRunner {
             }
             throw failure;
         }
-        return new ThreadStageRunner(stage, ctx.metrics(), newPool(stage), workers);
+        ThreadStageRunner runner = new ThreadStageRunner(stage, ctx.metrics(), newPool(stage), workers);
+        runner.watchdog.start();
+        return runner;
     }
 
     /**
@@ -118,12 +125,14 @@ final class ThreadStageRunner implements StageRunner {
                         sink.error(new IllegalStateException("no idle transform for stage '" + stage.name() + "'"));
                         return;
                     }
+                    w.begin(batch, sink);
                     try {
                         sink.success(w.run(batch, stage.name(), metrics));
                     } catch (Throwable e) {
                         // Wrapped: Reactor rethrows "fatal" Errors (LinkageError, StackOverflowError) it is handed.
                         sink.error(PipelineException.stageFailed(stage.name(), batch, e));
                     } finally {
+                        w.end();
                         idle.offer(w);
                     }
                 });
@@ -156,6 +165,7 @@ final class ThreadStageRunner implements StageRunner {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        watchdog.interrupt();
         pool.shutdownNow();
         boolean stopped = false;
         try {
@@ -196,6 +206,27 @@ final class ThreadStageRunner implements StageRunner {
         }
     }
 
+    /**
+     * A thread cannot be stopped from outside, so a transform stuck on a batch can only be reported: its batch fails
+     * with a message that names it, the run ends, and {@link #close()} says the thread is still running. (The
+     * processes placement kills such a worker and retries the batch.)
+     */
+    private void watchBatchTimeouts() {
+        long timeoutNanos = stage.batchTimeout().toNanos();
+        long checkMs = Math.max(1, Math.min(1_000, stage.batchTimeout().toMillis() / 4));
+        while (!closed.get()) {
+            try {
+                Thread.sleep(checkMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Worker w : workers) {
+                w.failIfOverdue(now, timeoutNanos, stage);
+            }
+        }
+    }
+
     /** A transform instance and its counters; used by one pool thread at a time. */
     private static final class Worker {
         final int index;
@@ -204,9 +235,38 @@ final class ThreadStageRunner implements StageRunner {
         final AtomicLongArray counts = new AtomicLongArray(2);
         private final OutputSizeEstimate outputSize = new OutputSizeEstimate();
 
+        /** The batch being transformed, its result's sink, and since when; null/0 while idle. */
+        private volatile RecordBatch current;
+        private volatile MonoSink<RecordBatch> currentSink;
+        private volatile long busySinceNanos;
+
         Worker(int index, Transform transform) {
             this.index = index;
             this.transform = transform;
+        }
+
+        void begin(RecordBatch batch, MonoSink<RecordBatch> sink) {
+            current = batch;
+            currentSink = sink;
+            busySinceNanos = System.nanoTime();
+        }
+
+        void end() {
+            current = null;
+            currentSink = null;
+        }
+
+        /** Called by the watchdog thread. */
+        void failIfOverdue(long now, long timeoutNanos, Stage stage) {
+            RecordBatch batch = current;
+            MonoSink<RecordBatch> sink = currentSink;
+            if (batch != null && sink != null && now - busySinceNanos > timeoutNanos) {
+                currentSink = null;
+                sink.error(PipelineException.stageFailed(stage.name(), batch, new java.util.concurrent.TimeoutException(
+                        "transform of worker " + index + " has run longer than the batch timeout of "
+                                + stage.batchTimeout().toMillis() + " ms (stuck?); a thread cannot be stopped: the"
+                                + " processes placement kills a stuck worker and retries its batch")));
+            }
         }
 
         RecordBatch run(RecordBatch in, String stageName, StageMetrics metrics) throws Exception {

@@ -113,24 +113,28 @@ class ProcessStageRunnerTest {
     }
 
     @Test
-    void shouldQuarantineAPoisonBatchAfterThreeAttemptsAndKeepEverythingElse() throws Exception {
+    void shouldSplitAPoisonBatchUntilOnlyThePoisonRecordIsDeadLettered() throws Exception {
         List<String> lines = new java.util.ArrayList<>(LINES.subList(0, 500));
         lines.set(120, "this one is poison");
         MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
         PipelineResult result = pipeline("poison", Stage.plugin("test-poison"), sink, ProcessSettings.defaults())
                 .run();
 
-        // lines 100..149 form batch 2 (50 lines per batch): all of it is quarantined, the rest is transformed.
+        // Line 122 (index 120) halts every worker that transforms it; its 49 neighbours in batch 2 must survive.
         List<String> survivors = new java.util.ArrayList<>(lines);
-        survivors.subList(100, 150).clear();
+        survivors.remove(120);
         assertThat(sink.records).containsExactlyElementsOf(expected(survivors));
-        assertThat(sink.rejects).hasSize(50)
-                .allSatisfy(r -> assertThat(r.reason()).isEqualTo(Reject.Reasons.POISON_BATCH));
-        assertThat(sink.rejects.stream().map(Reject::rawText)).containsExactlyElementsOf(lines.subList(100, 150));
-        assertThat(sink.rejects.get(0).position()).isEqualTo(102);
-        // three deaths; the third worker may or may not have been relaunched before the run ended
+        assertThat(sink.rejects).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(Reject.Reasons.POISON_RECORD);
+            assertThat(r.rawText()).isEqualTo("this one is poison");
+            assertThat(r.position()).isEqualTo(122);
+            assertThat(r.stage()).isEqualTo("poison");
+            assertThat(r.attempts()).isGreaterThan(1);
+        });
+        // 2 deaths of the whole batch, then one per halving until a single record is left: 50 → 25 → 13 → 7 → 4
+        // → 2 → 1 is 6 halvings.
         assertThat(result.stages().get(1).workers().stream().mapToInt(StageResult.WorkerResult::restarts).sum())
-                .isBetween(2, 3);
+                .isBetween(7, 9);
     }
 
     @Test
