@@ -81,13 +81,13 @@ class CliTest {
     }
 
     @Test
-    void shouldExit1AndLeaveNoOutputWhenTransformConfigIsBad() throws IOException {
+    void shouldExit2AndLeaveNoOutputWhenTransformConfigIsBad() throws IOException {
         Path in = Files.writeString(dir.resolve("in.csv"), "date,delay,distance,origin,destination\n");
         Path out = dir.resolve("o.jsonl");
         Outcome o = cli("run", "-i", in.toString(), "-o", out.toString(), "--config",
                 "airports=" + dir.resolve("missing-airports.csv"));
 
-        assertThat(o.exitCode()).isEqualTo(1);
+        assertThat(o.exitCode()).isEqualTo(2);
         assertThat(o.err()).contains("missing-airports.csv").doesNotContain("\tat ");
         assertThat(out).doesNotExist();
         try (var files = Files.list(dir)) {

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,6 +30,8 @@ final class AirportTable {
     static final String BUNDLED_RESOURCE = "airports.csv";
     static final int NOT_FOUND = -1;
     private static final int MAX_CODE_BYTES = 7;
+    /** The columns used, found by these header names; others are ignored. */
+    private static final String[] COLUMNS = {"iata", "latitude", "longitude"};
 
     private final double[] lat;
     private final double[] lon;
@@ -70,13 +73,22 @@ final class AirportTable {
     }
 
     /**
-     * Loads a table from a CSV file with (at least) the columns {@code iata}, {@code latitude}, {@code longitude}.
+     * Loads a table from a CSV file with (at least) the columns {@code iata}, {@code latitude}, {@code longitude}
+     * and at least one airport row; blank lines are skipped.
      *
-     * @throws IOException naming the file, if it is missing, unreadable, lacks a column or has a bad row
+     * @throws IOException one line naming the file and the problem: missing, a directory, unreadable, empty, not
+     *                     CSV, a missing column, no rows, or a bad row (its line number, with a code that is empty,
+     *                     too long or repeated, or a latitude/longitude that is not a number in range)
      */
     static AirportTable load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new NoSuchFileException(null, null, "airports file not found: " + file);
+        }
+        if (Files.isDirectory(file)) {
+            throw new IOException("airports file is a directory, not a file: " + file);
+        }
+        if (!Files.isReadable(file)) {
+            throw new AccessDeniedException(null, null, "airports file is not readable: " + file);
         }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
             return parse(reader, file.toString());
@@ -84,9 +96,14 @@ final class AirportTable {
     }
 
     private static AirportTable parse(Reader reader, String name) throws IOException {
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true)
+                .get();
         try (CSVParser parser = CSVParser.parse(reader, format)) {
-            for (String column : new String[]{"iata", "latitude", "longitude"}) {
+            if (parser.getHeaderNames().isEmpty()) {
+                throw new IOException("airports file " + name + " is empty (it needs a header line: "
+                        + String.join(",", COLUMNS) + ")");
+            }
+            for (String column : COLUMNS) {
                 if (!parser.getHeaderMap().containsKey(column)) {
                     throw new IOException("airports file " + name + " has no '" + column + "' column (header: "
                             + parser.getHeaderNames() + ")");
@@ -98,35 +115,55 @@ final class AirportTable {
             int n = 0;
             java.util.Set<Long> seen = new java.util.HashSet<>();
             for (CSVRecord row : parser) {
+                String at = "airports file " + name + " line " + parser.getCurrentLineNumber() + ": ";
+                for (String column : COLUMNS) {
+                    if (!row.isSet(column)) {
+                        throw new IOException(at + "no '" + column + "' field (the row has " + row.size()
+                                + " fields, the header " + parser.getHeaderNames().size() + ")");
+                    }
+                }
                 String code = row.get("iata");
                 byte[] bytes = code.getBytes(StandardCharsets.ISO_8859_1);
                 if (bytes.length == 0 || bytes.length > MAX_CODE_BYTES) {
-                    throw new IOException("airports file " + name + " line " + parser.getCurrentLineNumber()
-                            + ": iata code '" + code + "' must have 1 to " + MAX_CODE_BYTES + " characters");
+                    throw new IOException(at + "iata code '" + code + "' must have 1 to " + MAX_CODE_BYTES
+                            + " characters");
                 }
                 long key = pack(bytes, 0, bytes.length);
                 if (!seen.add(key)) {
-                    throw new IOException("airports file " + name + " line " + parser.getCurrentLineNumber()
-                            + ": duplicate iata code '" + code + "'");
+                    throw new IOException(at + "duplicate iata code '" + code + "'");
                 }
                 if (n == lat.length) {
                     lat = Arrays.copyOf(lat, n * 2);
                     lon = Arrays.copyOf(lon, n * 2);
                     codes = Arrays.copyOf(codes, n * 2);
                 }
-                try {
-                    lat[n] = Double.parseDouble(row.get("latitude"));
-                    lon[n] = Double.parseDouble(row.get("longitude"));
-                } catch (NumberFormatException e) {
-                    throw new IOException("airports file " + name + " line " + parser.getCurrentLineNumber()
-                            + ": bad latitude/longitude for '" + code + "': " + e.getMessage(), e);
-                }
+                lat[n] = coordinate(row.get("latitude"), 90, at + "bad latitude for '" + code + "'");
+                lon[n] = coordinate(row.get("longitude"), 180, at + "bad longitude for '" + code + "'");
                 codes[n++] = key;
             }
+            if (n == 0) {
+                throw new IOException("airports file " + name + " has no airport rows, only a header");
+            }
             return new AirportTable(Arrays.copyOf(lat, n), Arrays.copyOf(lon, n), Arrays.copyOf(codes, n));
-        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException("airports file " + name + " is not valid CSV: " + e.getCause().getMessage(), e);
+        } catch (IllegalStateException | IllegalArgumentException e) {
             throw new IOException("airports file " + name + " is not valid CSV: " + e.getMessage(), e);
         }
+    }
+
+    /** Degrees parsed as a double (correctly rounded), between -limit and limit; NaN and infinities are not. */
+    private static double coordinate(String text, double limit, String problem) throws IOException {
+        double degrees;
+        try {
+            degrees = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IOException(problem + ": '" + text + "' is not a number", e);
+        }
+        if (!(degrees >= -limit && degrees <= limit)) {
+            throw new IOException(problem + ": " + text + " is not between " + (int) -limit + " and " + (int) limit);
+        }
+        return degrees;
     }
 
     /** Packs 1..7 bytes and the length into one long: the length byte keeps "AB" and "AB\0" apart. */

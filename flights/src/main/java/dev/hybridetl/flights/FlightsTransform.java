@@ -5,7 +5,9 @@ import dev.hybridetl.api.RecordBatchBuilder;
 import dev.hybridetl.api.Transform;
 import dev.hybridetl.api.TransformContext;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The flights job (docs/jobs/flights.md): validate each row, look up both airports, compute the great-circle
@@ -48,8 +50,30 @@ final class FlightsTransform implements Transform {
 
     @Override
     public void open(TransformContext context) throws Exception {
-        String path = context.config().get(AIRPORTS_KEY);
-        airports = path == null ? AirportTable.bundled() : AirportTable.load(Path.of(path));
+        Path file = airportsFile(context.config());
+        airports = file == null ? AirportTable.bundled() : AirportTable.load(file);
+    }
+
+    /**
+     * The airports file a configuration names, or {@code null} for the bundled table.
+     *
+     * @throws IllegalArgumentException if the value is empty or not a path
+     */
+    static Path airportsFile(Map<String, String> config) {
+        String value = config.get(AIRPORTS_KEY);
+        if (value == null) {
+            return null;
+        }
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("config key '" + AIRPORTS_KEY + "' is empty: give the path of an"
+                    + " airports CSV file, or leave the key out for the bundled table");
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("config key '" + AIRPORTS_KEY + "' is not a valid path: "
+                    + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -73,7 +73,7 @@ class FlightsTransformTest {
 
         Path badNumber = Files.writeString(dir.resolve("bad.csv"), "iata,latitude,longitude\nAAA,north,1\n");
         assertThatThrownBy(() -> open("flights-route", Map.of("airports", badNumber.toString())))
-                .hasMessageContaining("bad latitude/longitude for 'AAA'");
+                .hasMessageContaining("bad latitude for 'AAA'");
     }
 
     @Test

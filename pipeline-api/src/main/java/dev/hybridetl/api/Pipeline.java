@@ -159,8 +159,13 @@ public final class Pipeline {
         /**
          * Validates and builds.
          *
+         * <p>Each plugin stage's configuration is checked here too, before any worker exists: keys its provider
+         * does not declare are refused (see {@link TransformProvider#checksConfigKeys()}), then the provider's
+         * {@link TransformProvider#validate} runs (it may read files, such as a reference table).
+         *
          * @throws IllegalArgumentException for a missing part, a bad size, an unknown transform id, duplicate stage
-         *                                  names, or a local transform placed on processes
+         *                                  names, a local transform placed on processes, an unknown configuration
+         *                                  key, or a configuration the provider refuses
          */
         public Pipeline build() {
             if (source == null) {

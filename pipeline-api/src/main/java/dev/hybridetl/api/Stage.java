@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -165,15 +167,51 @@ public final class Stage {
         return t;
     }
 
-    /** Checks the stage can run where it is placed; called by the pipeline builder. */
+    /**
+     * Checks the stage can run where it is placed, and a plugin's configuration (its keys, then its provider's
+     * {@link TransformProvider#validate}); called by the pipeline builder.
+     */
     void validate() {
         if (isPlugin()) {
-            Transforms.get(pluginId);
+            TransformProvider provider = Transforms.get(pluginId);
+            checkConfigKeys(provider);
+            try {
+                provider.validate(config);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(describe() + ": "
+                        + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            }
         } else if (placement != Placement.THREADS) {
             throw new IllegalArgumentException("stage '" + name + "' is a local Java object (a lambda or an instance)"
                     + " and cannot be placed on " + placement.cliName() + ": an object cannot be sent to another"
                     + " process. Register a TransformProvider and use Stage.plugin(id), or use Placement.THREADS.");
         }
+    }
+
+    private void checkConfigKeys(TransformProvider provider) {
+        if (!provider.checksConfigKeys()) {
+            return;
+        }
+        Set<String> known = new TreeSet<>(provider.configKeys().keySet());
+        Set<String> unknown = new TreeSet<>(config.keySet());
+        unknown.removeAll(known);
+        if (unknown.isEmpty()) {
+            return;
+        }
+        StringBuilder m = new StringBuilder("unknown config key").append(unknown.size() > 1 ? "s " : " ");
+        m.append(String.join(", ", unknown.stream().map(k -> "'" + k + "'").toList()));
+        m.append(" for ").append(describe()).append("; ");
+        for (String key : unknown) {
+            String hint = Suggestions.didYouMean(key, known);
+            m.append(unknown.size() > 1 && !hint.isEmpty() ? "for '" + key + "' " : "").append(hint);
+        }
+        m.append("known keys: ").append(known.isEmpty() ? "(none: it takes no configuration)" : String.join(", ", known));
+        throw new IllegalArgumentException(m.toString());
+    }
+
+    /** {@code transform 'id'}, with the stage's name when it was renamed: how errors name this stage. */
+    private String describe() {
+        return "transform '" + pluginId + "'" + (name.equals(pluginId) ? "" : " (stage '" + name + "')");
     }
 
     @Override

@@ -36,12 +36,13 @@ public final class Transforms {
     /**
      * The plugin with this id.
      *
-     * @throws IllegalArgumentException naming the known ids, if there is none
+     * @throws IllegalArgumentException naming the known ids (and the nearest one, when close), if there is none
      */
     public static TransformProvider get(String id) {
         TransformProvider p = PROVIDERS.get(id);
         if (p == null) {
-            throw new IllegalArgumentException("unknown transform '" + id + "'; known transforms: "
+            throw new IllegalArgumentException("unknown transform '" + id + "'; "
+                    + Suggestions.didYouMean(id, PROVIDERS.keySet()) + "known transforms: "
                     + (PROVIDERS.isEmpty() ? "(none on the class path)" : String.join(", ", PROVIDERS.keySet())));
         }
         return p;
