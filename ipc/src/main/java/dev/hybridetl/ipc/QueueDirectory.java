@@ -44,6 +44,7 @@ import java.util.stream.Stream;
 public final class QueueDirectory implements AutoCloseable {
     /** Name of the lock file inside a stage directory. */
     public static final String LOCK_FILE = "owner.lock";
+    private static final String SHM = "/dev/shm";
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -74,11 +75,22 @@ public final class QueueDirectory implements AutoCloseable {
      * @throws IOException if the directory cannot be created or locked
      */
     public static QueueDirectory acquire(Path requestedRoot, String stageDirName) throws IOException {
+        return acquire(requestedRoot, stageDirName, 0);
+    }
+
+    /**
+     * As {@link #acquire(Path, String)}; without a requested root, /dev/shm is used only if it has at least
+     * {@code minFreeBytes} free (a container's default /dev/shm is 64 MB, often shared), else the temp directory,
+     * and {@link #fellBackFromShm()} says so.
+     */
+    public static QueueDirectory acquire(Path requestedRoot, String stageDirName, long minFreeBytes)
+            throws IOException {
         Path root;
         boolean rootCreated;
         if (requestedRoot == null) {
-            sweepAbandoned(defaultBase());
-            root = Files.createTempDirectory(defaultBase(), "hybrid-etl-", dirAttributes());
+            Path base = defaultBase(minFreeBytes);
+            sweepAbandoned(base);
+            root = Files.createTempDirectory(base, "hybrid-etl-", dirAttributes());
             rootCreated = true;
         } else {
             root = requestedRoot.toAbsolutePath();
@@ -163,12 +175,26 @@ public final class QueueDirectory implements AutoCloseable {
         return pid.isEmpty() ? "(unknown pid)" : pid;
     }
 
-    private static Path defaultBase() {
-        Path shm = Path.of("/dev/shm");
-        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+    private static Path defaultBase(long minFreeBytes) {
+        Path shm = Path.of(SHM);
+        if (Files.isDirectory(shm) && Files.isWritable(shm) && usableBytes(shm) >= minFreeBytes) {
             return shm;
         }
         return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** Free bytes for this user in the file system that holds {@code dir}, or -1 if it cannot be told. */
+    public static long usableBytes(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** True if no root was requested, /dev/shm exists but had too little room, and the temp directory is used. */
+    public boolean fellBackFromShm() {
+        return rootCreated && Files.isDirectory(Path.of(SHM)) && !root.startsWith(SHM);
     }
 
     /** The stage directory. */

@@ -31,10 +31,12 @@ import java.nio.file.Path;
 public final class StageQueues {
     /**
      * Default bytes a writer puts into one segment before moving to the next. Every mapped, touched page of the
-     * segments a process has open counts in its RSS: 16 MiB kept the pipeline process of a 3M-row run at about
-     * 230 MB (with -Xmx128m), where 64 MiB segments made it 360 MB, at the same throughput.
+     * segments a process has open counts in its RSS (16 MiB kept the pipeline process of a 3M-row run at about
+     * 230 MB with -Xmx128m, where 64 MiB made it 360 MB), and a stage holds about one input segment and two result
+     * segments per worker at once: with 8 MiB, a 3M flights-route run on 2 workers peaked at 23 MB of /dev/shm
+     * (48 MB with 16 MiB), so the default fits a container's 64 MB /dev/shm with room to spare.
      */
-    public static final long DEFAULT_SEGMENT_BYTES = 16L * 1024 * 1024;
+    public static final long DEFAULT_SEGMENT_BYTES = 8L * 1024 * 1024;
     /** Mapping granularity: a frame must fit in a quarter of it (Chronicle's limit for one excerpt). */
     static final long BLOCK_SIZE = 4L * BatchCodec.DEFAULT_MAX_FRAME_BYTES;
 

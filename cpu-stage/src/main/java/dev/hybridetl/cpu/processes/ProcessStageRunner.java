@@ -72,8 +72,14 @@ final class ProcessStageRunner implements StageRunner {
                     + " worker processes");
         }
         long segmentBytes = Long.getLong(SEGMENT_BYTES_PROPERTY, StageQueues.DEFAULT_SEGMENT_BYTES);
+        // A default queue directory goes to /dev/shm only if the stage fits there with room to spare.
         QueueDirectory queueDir = QueueDirectory.acquire(ctx.processSettings().queueDir(),
-                "stage-" + ctx.stageIndex());
+                "stage-" + ctx.stageIndex(), 2 * QueueSpace.reserveBytes(segmentBytes, stage.workers()));
+        if (queueDir.fellBackFromShm()) {
+            LOG.warn("stage '{}': /dev/shm has less than {} MiB free; the queues go to {} instead (a disk-backed"
+                    + " directory: a little slower, the page cache does most of the work)", stage.name(),
+                    2 * QueueSpace.reserveBytes(segmentBytes, stage.workers()) >> 20, queueDir.root());
+        }
         ControlFile control = null;
         try {
             int ring = 2 * ctx.maxInFlightBatches() + 4 * stage.workers() + 16;

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * every {@value #HEARTBEAT_INTERVAL_MS} ms and halts the JVM as soon as the parent process is gone, so a worker never
  * outlives a pipeline killed with {@code kill -9}. Exit codes: 0 stopped on request, 1 could not start,
  * 2 lost its parent, 3 an input excerpt could not be read, 4 the transform failed to open, 5 the transform failed
- * to close, 6 out of memory. Codes 4 and 5 are the transform's own failures: the supervisor fails the run at once
+ * to close, 6 out of memory, 7 its result queue's file system is full (a SIGBUS on the mapped file). Codes 4 and 5 are the transform's own failures: the supervisor fails the run at once
  * instead of restarting (a restart would fail the same way). A failure of {@code process} is not an exit: it is
  * reported as a failure frame for its batch and fails the run with the worker's message.
  */
@@ -44,6 +44,7 @@ public final class WorkerMain {
     static final int EXIT_OPEN_FAILED = 4;
     static final int EXIT_CLOSE_FAILED = 5;
     static final int EXIT_OUT_OF_MEMORY = 6;
+    static final int EXIT_QUEUE_FULL = 7;
     /** How a failure frame for a batch the worker ran out of memory on begins: the supervisor retries it in halves. */
     static final String OUT_OF_MEMORY = "OutOfMemoryError";
     private static final long READ_RETRY_NS = TimeUnit.SECONDS.toNanos(2);
@@ -92,7 +93,8 @@ public final class WorkerMain {
             exitCode = new WorkerMain(stageDir, worker, incarnation, spec, control).run();
         } catch (Throwable t) {
             report(worker, "failed: " + t, t);
-            exitCode = t instanceof OutOfMemoryError ? EXIT_OUT_OF_MEMORY : EXIT_START_FAILED;
+            exitCode = t instanceof OutOfMemoryError ? EXIT_OUT_OF_MEMORY
+                    : StageConductor.isMappedFileFault(t) ? EXIT_QUEUE_FULL : EXIT_START_FAILED;
         }
         System.out.flush();
         System.err.flush();

@@ -1,0 +1,84 @@
+package dev.hybridetl.cpu.processes;
+
+import dev.hybridetl.api.PipelineException;
+import dev.hybridetl.ipc.QueueDirectory;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches the free space of a stage's queue directory, so that a full file system is met as a pause and then a clear
+ * message, never as the SIGBUS a write into a mapped page of a full tmpfs becomes (the JVM reports that as
+ * {@code InternalError: a fault occurred in a recent unsafe memory access operation}).
+ *
+ * <p>The conductor asks before each append. Below {@link #reserveBytes()} free — room for the input segment being
+ * written and for one result segment per worker, what the stage can still write before anything is reclaimed — it
+ * stops appending, which stalls the source through the in-flight window while workers drain their queues and
+ * finished segments are deleted. If the room does not come back within {@link #WAIT_NS}, the stage fails with a
+ * message that names the directory, the space and the settings to change.
+ *
+ * <p>Owned by the conductor thread.
+ */
+final class QueueSpace {
+    /** How long appends may stay paused for want of space before the stage fails. */
+    static final long WAIT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    private final String stageName;
+    private final Path dir;
+    private final long reserveBytes;
+    private long pausedSinceNanos = -1;
+    private long pauses;
+
+    QueueSpace(String stageName, Path dir, long segmentBytes, int workers) {
+        this.stageName = stageName;
+        this.dir = dir;
+        this.reserveBytes = reserveBytes(segmentBytes, workers);
+    }
+
+    /** What a stage needs free in its queue directory: one input segment and one result segment per worker. */
+    static long reserveBytes(long segmentBytes, int workers) {
+        return segmentBytes * (1L + workers);
+    }
+
+    long reserveBytes() {
+        return reserveBytes;
+    }
+
+    /** Times appending was paused for want of space (for the summary). */
+    long pauses() {
+        return pauses;
+    }
+
+    /**
+     * True if there is room to append; false while paused.
+     *
+     * @throws PipelineException if appends have been paused for want of space longer than {@link #WAIT_NS}
+     */
+    boolean hasRoom(long now) {
+        long free = QueueDirectory.usableBytes(dir);
+        if (free < 0 || free >= reserveBytes) {
+            pausedSinceNanos = -1;
+            return true;
+        }
+        if (pausedSinceNanos < 0) {
+            pausedSinceNanos = now;
+            pauses++;
+        } else if (now - pausedSinceNanos > WAIT_NS) {
+            throw full(free);
+        }
+        return false;
+    }
+
+    /** The failure for a queue directory that is full, whoever found out (the conductor, or a worker's SIGBUS). */
+    PipelineException full(long freeBytes) {
+        long free = freeBytes >= 0 ? freeBytes : QueueDirectory.usableBytes(dir);
+        return new PipelineException("stage '" + stageName + "': the queue directory " + dir + " is out of space ("
+                + mib(free) + " MiB free, the stage needs about " + mib(reserveBytes) + " MiB): give it more room"
+                + " (a container's /dev/shm: docker run --shm-size=256m), or put the queues elsewhere with"
+                + " --queue-dir DIR (ProcessSettings.withQueueDir), or use fewer workers");
+    }
+
+    private static long mib(long bytes) {
+        return bytes < 0 ? -1 : bytes / (1024 * 1024);
+    }
+}
