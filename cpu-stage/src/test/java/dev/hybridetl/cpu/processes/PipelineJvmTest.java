@@ -26,7 +26,7 @@ class PipelineJvmTest {
     @Timeout(90)
     void shouldFailAtOnceNamingTheMissingFlagsWhenThePipelineJvmWasStartedWithoutThem(@TempDir Path tmp)
             throws Exception {
-        Child c = run(tmp, List.of(), ProcessesPipelineMain.class);
+        Child c = run(tmp, List.of(), ProcessesPipelineMain.class, List.of());
 
         assertThat(c.exitCode()).as(c.err()).isEqualTo(ProcessesPipelineMain.EXIT_FAILED);
         assertThat(c.millis()).as("ms until the pipeline JVM exited").isLessThan(15_000);
@@ -42,14 +42,30 @@ class PipelineJvmTest {
     @Test
     @Timeout(150)
     void shouldStartWorkersFromTheFileUrlsOfAUrlClassLoader(@TempDir Path tmp) throws Exception {
-        Child c = run(tmp, JvmAccess.childJvmFlags(), UrlClassLoaderHostMain.class);
+        Child c = run(tmp, JvmAccess.childJvmFlags(), UrlClassLoaderHostMain.class, List.of());
 
         assertThat(c.exitCode()).as(c.err()).isZero();
         assertThat(c.out().lines().collect(Collectors.toList()))
                 .isEqualTo(IntStream.range(0, 20).mapToObj(i -> "LINE " + i).collect(Collectors.toList()));
+        assertThat(c.err()).contains("workers load their classes from the file URLs of java.net.URLClassLoader")
+                .as("workers log at warn: nothing of theirs reaches the pipeline's log")
+                .doesNotContain("[worker-");
     }
 
-    private static Child run(Path tmp, List<String> flags, Class<?> main) throws Exception {
+    @Test
+    @Timeout(150)
+    void shouldLogTheInfoRecordsOfAWorkerAtInfoNotWarn(@TempDir Path tmp) throws Exception {
+        Child c = run(tmp, JvmAccess.childJvmFlags(), ProcessesPipelineMain.class,
+                List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+
+        assertThat(c.exitCode()).as(c.err()).isZero();
+        assertThat(c.err()).containsPattern(
+                "INFO dev.hybridetl.worker - \\[worker-\\d] \\[main] INFO net.openhft.chronicle.core.Jvm - Chronicle core");
+        assertThat(c.err()).doesNotContainPattern("WARN dev.hybridetl.worker - \\[worker-\\d] \\[main] INFO");
+    }
+
+    private static Child run(Path tmp, List<String> flags, Class<?> main, List<String> workerOptions)
+            throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
         cmd.add("-Xmx128m");
@@ -59,6 +75,7 @@ class PipelineJvmTest {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main.getName());
         cmd.add(tmp.resolve("q").toString());
+        cmd.addAll(workerOptions);
         Path out = tmp.resolve("stdout");
         Path err = tmp.resolve("stderr");
         long t0 = System.nanoTime();

@@ -7,6 +7,7 @@ import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Stage;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -14,7 +15,7 @@ import java.util.stream.IntStream;
 /**
  * A pipeline process for tests that start a JVM of their own: runs 20 lines through test-upper-case on two worker
  * processes and prints the output, one record a line. On failure prints {@code FAILED: <message>} on stderr and
- * exits with {@value #EXIT_FAILED}. Argument: the queue directory.
+ * exits with {@value #EXIT_FAILED}. Arguments: the queue directory, then options for the worker JVMs.
  */
 public final class ProcessesPipelineMain {
     static final int EXIT_FAILED = 3;
@@ -31,7 +32,8 @@ public final class ProcessesPipelineMain {
                     .source(MemoryIo.source("h", lines, 5))
                     .stage(Stage.plugin("test-upper-case").withPlacement(Placement.PROCESSES).withWorkers(2))
                     .sink(sink)
-                    .processSettings(ProcessSettings.defaults().withQueueDir(Path.of(args[0])))
+                    .processSettings(ProcessSettings.defaults().withQueueDir(Path.of(args[0]))
+                            .withExtraJvmOptions(Arrays.asList(args).subList(1, args.length)))
                     .build()
                     .run();
             sink.records.forEach(System.out::println);
