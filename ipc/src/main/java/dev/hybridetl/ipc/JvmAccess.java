@@ -2,6 +2,10 @@ package dev.hybridetl.ipc;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -177,6 +181,37 @@ public final class JvmAccess {
 
     private static String packageName(String modulePackage) {
         return modulePackage.substring(modulePackage.indexOf('/') + 1);
+    }
+
+    /**
+     * Why Chronicle cannot start under the class loader of this class (which loads Chronicle too), or empty. When
+     * its class loader is a {@link URLClassLoader}, Chronicle Wire turns every one of its URLs into a file-system
+     * path as it initialises, and fails on a URL no file system serves, such as the {@code jar:file:...!/BOOT-INF/lib/
+     * x.jar!/} of Spring Boot's loader before 3.2 (from 3.2 on, {@code jar:nested:} URLs have a file system).
+     */
+    public static Optional<String> classLoaderProblem() {
+        return classLoaderProblem(JvmAccess.class.getClassLoader());
+    }
+
+    static Optional<String> classLoaderProblem(ClassLoader loader) {
+        if (!(loader instanceof URLClassLoader ucl)) {
+            return Optional.empty();
+        }
+        for (URL url : ucl.getURLs()) {
+            try {
+                Paths.get(url.toURI());
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                // Chronicle skips these
+            } catch (RuntimeException e) {
+                return Optional.of("Chronicle Queue cannot start under the class loader " + loader.getClass().getName()
+                        + ": it turns each of the loader's URLs into a file path, and " + url + " is none ("
+                        + e.getClass().getSimpleName() + "). Spring Boot's loader before 3.2 loads nested jars from "
+                        + "such URLs: use Spring Boot 3.2 or newer, run the jar unpacked (unzip app.jar -d app; java "
+                        + "<flags> -cp app org.springframework.boot.loader.JarLauncher), or place the stage on "
+                        + "threads.");
+            }
+        }
+        return Optional.empty();
     }
 
     /**

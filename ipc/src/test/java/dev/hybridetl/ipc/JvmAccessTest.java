@@ -1,9 +1,12 @@
 package dev.hybridetl.ipc;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -85,5 +88,28 @@ class JvmAccessTest {
                         JvmAccess.opens().size() + JvmAccess.exports().size())))
                 .contains(JvmAccess.manifestAttributes().get(0), JvmAccess.manifestAttributes().get(1))
                 .contains("spring-boot-maven-plugin", "<argLine>", "jvmArgs", "jvm-flags");
+    }
+
+    @Test
+    void shouldFindNoClassLoaderProblemForFileUrls() throws Exception {
+        try (URLClassLoader files = new URLClassLoader(new URL[]{Path.of("target/classes").toUri().toURL(),
+                Path.of("x.jar").toUri().toURL()}, null)) {
+            assertThat(JvmAccess.classLoaderProblem(files)).isEmpty();
+        }
+        assertThat(JvmAccess.classLoaderProblem()).isEmpty();
+        assertThat(JvmAccess.classLoaderProblem(ClassLoader.getPlatformClassLoader())).isEmpty();
+    }
+
+    @Test
+    void shouldNameTheUrlChronicleCannotTurnIntoAPath(@TempDir Path tmp) throws Exception {
+        Path app = tmp.resolve("app.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(app))) {
+            out.putNextEntry(new java.util.jar.JarEntry("x"));
+        }
+        URL nested = new URL("jar:" + app.toUri() + "!/BOOT-INF/lib/chronicle-core.jar!/");
+        try (URLClassLoader boot31 = new URLClassLoader(new URL[]{nested}, null)) {
+            assertThat(JvmAccess.classLoaderProblem(boot31)).hasValueSatisfying(m -> assertThat(m)
+                    .contains(nested.toString(), "FileSystemNotFoundException", "Spring Boot 3.2"));
+        }
     }
 }

@@ -32,8 +32,9 @@ public final class ProcessStageRunnerFactory implements StageRunnerFactory {
      * waits until each has opened its transform. Blocking (about half a second per worker start-up).
      *
      * @throws PipelineException if this JVM lacks the flags Chronicle and Agrona need (naming them and how to pass
-     *                           them), if the workers' class path cannot be derived, or if workers cannot start
-     *                           (with the worker's last stderr line)
+     *                           them), if Chronicle cannot start under this class loader (Spring Boot before 3.2),
+     *                           if the workers' class path cannot be derived, or if workers cannot start (with the
+     *                           worker's last stderr line)
      * @throws IllegalStateException if another pipeline holds the queue directory (with its PID)
      */
     @Override
@@ -43,6 +44,9 @@ public final class ProcessStageRunnerFactory implements StageRunnerFactory {
         if (!missing.isEmpty()) {
             throw new PipelineException(JvmAccess.missingFlagsMessage(stage, missing));
         }
+        JvmAccess.classLoaderProblem().ifPresent(problem -> {
+            throw new PipelineException(stage + ": " + problem);
+        });
         WorkerClassPath classPath = WorkerClassPath.resolve(context.processSettings().workerClassPath());
         LOG.info("{}: workers load their classes from {}", stage, classPath.origin());
         JvmAccess.setQuietProperties();
