@@ -2,6 +2,8 @@ package dev.hybridetl.cpu.processes;
 
 import dev.hybridetl.api.PipelineException;
 import dev.hybridetl.api.Placement;
+import dev.hybridetl.api.ProcessSettings;
+import dev.hybridetl.api.Stage;
 import dev.hybridetl.api.spi.StageRunner;
 import dev.hybridetl.api.spi.StageRunnerContext;
 import dev.hybridetl.api.spi.StageRunnerFactory;
@@ -28,8 +30,8 @@ public final class ProcessStageRunnerFactory implements StageRunnerFactory {
     }
 
     /**
-     * Checks this JVM's flags and the worker class path, creates the queue directory, starts the worker JVMs and
-     * waits until each has opened its transform. Blocking (about half a second per worker start-up).
+     * Checks this JVM ({@link #check}), creates the queue directory, starts the worker JVMs and waits until each
+     * has opened its transform. Blocking (about half a second per worker start-up).
      *
      * @throws PipelineException if this JVM lacks the flags Chronicle and Agrona need (naming them and how to pass
      *                           them), if Chronicle cannot start under this class loader (Spring Boot before 3.2),
@@ -39,17 +41,28 @@ public final class ProcessStageRunnerFactory implements StageRunnerFactory {
      */
     @Override
     public StageRunner start(StageRunnerContext context) throws Exception {
-        String stage = "stage '" + context.stage().name() + "' on worker processes";
-        List<String> missing = JvmAccess.missingFlags();
-        if (!missing.isEmpty()) {
-            throw new PipelineException(JvmAccess.missingFlagsMessage(stage, missing));
-        }
-        JvmAccess.classLoaderProblem().ifPresent(problem -> {
-            throw new PipelineException(stage + ": " + problem);
-        });
-        WorkerClassPath classPath = WorkerClassPath.resolve(context.processSettings().workerClassPath());
-        LOG.info("{}: workers load their classes from {}", stage, classPath.origin());
+        check(context.stage(), context.processSettings());
         JvmAccess.setQuietProperties();
         return ProcessStageRunner.start(context);
+    }
+
+    /**
+     * Whether a stage can start on worker processes in this JVM: its flags, Chronicle under this class loader, the
+     * workers' class path. Touches neither Chronicle nor the file system beyond reading the class path's manifests,
+     * so it can run as early as the pipeline is built.
+     *
+     * @throws PipelineException saying what is missing and what to do
+     */
+    public void check(Stage stage, ProcessSettings settings) {
+        String what = "stage '" + stage.name() + "' on worker processes";
+        List<String> missing = JvmAccess.missingFlags();
+        if (!missing.isEmpty()) {
+            throw new PipelineException(JvmAccess.missingFlagsMessage(what, missing));
+        }
+        JvmAccess.classLoaderProblem().ifPresent(problem -> {
+            throw new PipelineException(what + ": " + problem);
+        });
+        WorkerClassPath classPath = WorkerClassPath.resolve(settings.workerClassPath());
+        LOG.info("{}: workers load their classes from {}", what, classPath.origin());
     }
 }
