@@ -1,6 +1,6 @@
 package dev.hybridetl.bench.handoff;
 
-import dev.hybridetl.bench.JvmFlags;
+import dev.hybridetl.ipc.JvmAccess;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -47,9 +47,7 @@ import java.util.stream.Stream;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.OPEN_REFLECT, JvmFlags.OPEN_LANG, JvmFlags.OPEN_NIO, JvmFlags.OPEN_NIO_CH,
-        JvmFlags.EXPORT_NIO_CH, JvmFlags.EXPORT_REF, JvmFlags.EXPORT_MISC, JvmFlags.EXPORT_SUN_MISC,
-        JvmFlags.NO_ANALYTICS, JvmFlags.NO_ANNOUNCER, JvmFlags.NO_PERF_INFO})
+@Fork(1)
 public class ProcessHandoff {
     @Param({"busy-spin", "backoff"})
     public String idle;
@@ -126,7 +124,7 @@ public class ProcessHandoff {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx64m");
-        cmd.addAll(List.of(JvmFlags.CHRONICLE));
+        cmd.addAll(JvmAccess.childJvmFlags());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), QueueEchoMain.class.getName(),
                 dir.resolve("ping").toString(), dir.resolve("pong").toString(), idle));
         return new ProcessBuilder(cmd).inheritIO().start();

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * {@code pong} queue, until it reads {@link #STOP} or its parent process dies.
  *
  * <p>Usage: {@code QueueEchoMain PING_DIR PONG_DIR busy-spin|backoff}. Needs the Chronicle JVM flags
- * ({@link dev.hybridetl.bench.JvmFlags#CHRONICLE}).
+ * ({@link dev.hybridetl.ipc.JvmAccess#childJvmFlags()}).
  */
 public final class QueueEchoMain {
     /** The message that ends the echo loop. */

@@ -1,7 +1,6 @@
 package dev.hybridetl.bench.ipc;
 
 import dev.hybridetl.api.RecordBatch;
-import dev.hybridetl.bench.JvmFlags;
 import dev.hybridetl.bench.SampleData;
 import dev.hybridetl.ipc.BatchCodec;
 import net.openhft.chronicle.bytes.Bytes;
@@ -31,9 +30,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.OPEN_REFLECT, JvmFlags.OPEN_LANG, JvmFlags.OPEN_NIO, JvmFlags.OPEN_NIO_CH,
-        JvmFlags.EXPORT_NIO_CH, JvmFlags.EXPORT_REF, JvmFlags.EXPORT_MISC, JvmFlags.EXPORT_SUN_MISC,
-        JvmFlags.NO_ANALYTICS, JvmFlags.NO_ANNOUNCER, JvmFlags.NO_PERF_INFO})
+@Fork(1)
 public class BatchCodecBench {
     static final int BATCH_RECORDS = 2_000;
 

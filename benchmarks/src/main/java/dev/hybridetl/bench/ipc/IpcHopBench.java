@@ -1,7 +1,6 @@
 package dev.hybridetl.bench.ipc;
 
 import dev.hybridetl.api.RecordBatch;
-import dev.hybridetl.bench.JvmFlags;
 import dev.hybridetl.bench.SampleData;
 import dev.hybridetl.ipc.BatchCodec;
 import dev.hybridetl.ipc.StageQueues;
@@ -58,9 +57,7 @@ import java.util.stream.Stream;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 200, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 10, time = 200, timeUnit = TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.OPEN_REFLECT, JvmFlags.OPEN_LANG, JvmFlags.OPEN_NIO, JvmFlags.OPEN_NIO_CH,
-        JvmFlags.EXPORT_NIO_CH, JvmFlags.EXPORT_REF, JvmFlags.EXPORT_MISC, JvmFlags.EXPORT_SUN_MISC,
-        JvmFlags.NO_ANALYTICS, JvmFlags.NO_ANNOUNCER, JvmFlags.NO_PERF_INFO})
+@Fork(1)
 public class IpcHopBench {
     static final int BATCH_RECORDS = 2_000;
 

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -13,8 +14,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * An AppCDS archive of the classes a worker loads, so that later workers map them instead of loading and verifying
@@ -27,7 +32,10 @@ import java.util.List;
  * is a hash of the JVM and of every class-path entry's path, size and modification time, so a rebuilt jar or
  * another JDK never meets a stale archive. Archives live in {@code <java.io.tmpdir>/hybrid-etl-cds-<user>/} (0700);
  * the newest few are kept, older ones are deleted when a new one is written.
- * Disable with {@code -Dhybridetl.worker.cds=false}.
+ * Disable with {@code -Dhybridetl.worker.cds=false}. Disabled by itself when the class path holds a non-empty
+ * directory (the JVM archives classes from jars only, and refuses to dump with such a directory), as in a build's
+ * tests. A Spring Boot jar is one jar: its archive holds the JDK's and the launcher's classes, not those the launcher
+ * loads from nested jars (docs/decisions/0004-worker-class-path.md).
  *
  * <p>Used by the conductor thread only.
  */
@@ -51,6 +59,11 @@ final class WorkerClassArchive {
             return new WorkerClassArchive(null, null);
         }
         try {
+            String directory = nonEmptyDirectory(classPath);
+            if (directory != null) {
+                LOG.debug("worker class archive disabled: the class path holds the directory {}", directory);
+                return new WorkerClassArchive(null, null);
+            }
             Path dir = Path.of(System.getProperty("java.io.tmpdir"),
                     "hybrid-etl-cds-" + System.getProperty("user.name", "user"));
             if (!Files.isDirectory(dir)) {
@@ -63,6 +76,54 @@ final class WorkerClassArchive {
         } catch (IOException | RuntimeException e) {
             LOG.info("worker class archive disabled: {}", e.toString());
             return new WorkerClassArchive(null, null);
+        }
+    }
+
+    /** A non-empty directory on the class path or in a {@code Class-Path} of one of its jars, or null. */
+    private static String nonEmptyDirectory(String classPath) throws IOException {
+        for (String entry : classPath.split(File.pathSeparator)) {
+            Path p = Path.of(entry).toAbsolutePath();
+            if (isNonEmptyDirectory(p)) {
+                return entry;
+            }
+            if (Files.isRegularFile(p)) {
+                for (Path listed : manifestClassPath(p)) {
+                    if (isNonEmptyDirectory(listed)) {
+                        return listed.toString();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isNonEmptyDirectory(Path p) throws IOException {
+        if (!Files.isDirectory(p)) {
+            return false;
+        }
+        try (var children = Files.list(p)) {
+            return children.findAny().isPresent();
+        }
+    }
+
+    /** The entries of a jar's {@code Class-Path} (surefire's manifest-only jar lists target/classes there). */
+    private static List<Path> manifestClassPath(Path jar) {
+        try (JarFile j = new JarFile(jar.toFile(), false)) {
+            Manifest mf = j.getManifest();
+            String cp = mf == null ? null : mf.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+            if (cp == null || cp.isBlank()) {
+                return List.of();
+            }
+            List<Path> entries = new ArrayList<>();
+            for (String url : cp.trim().split("\\s+")) {
+                URI uri = jar.toUri().resolve(url);
+                if ("file".equals(uri.getScheme())) {
+                    entries.add(Path.of(uri));
+                }
+            }
+            return entries;
+        } catch (IOException | RuntimeException e) {
+            return List.of(); // not a jar, or a Class-Path the JVM would not follow either
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.hybridetl.cpu.processes;
 
 import dev.hybridetl.api.ProcessSettings;
+import dev.hybridetl.ipc.JvmAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,35 +15,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
- * Starts worker JVMs: the same {@code java} binary as this process, this process's class path, the flags Chronicle
- * and Agrona need, the per-worker heap, and the user's extra options. Never through a shell: the command is a list
- * of arguments. Each worker's stdout (at info) and stderr (at warn) are pumped line by line into this process's
- * log, prefixed with {@code [worker-N]}, by two small daemon threads that end when the worker's pipes close.
+ * Starts worker JVMs: the same {@code java} binary as this process, the flags Chronicle and Agrona need
+ * ({@link JvmAccess#childJvmFlags()}: never more than this JDK accepts), the per-worker heap, the worker log level,
+ * the user's extra options, and the class path and main class {@link WorkerClassPath} derives from how this JVM was
+ * started. Never through a shell: the command is a list of arguments. Each worker's stdout and stderr are pumped line
+ * by line into this process's log, prefixed with {@code [worker-N]}, by two small daemon threads that end when the
+ * worker's pipes close; {@link WorkerOutputLevels} picks each line's level (a log record keeps its own; other lines
+ * are info on stdout, warn on stderr).
  */
 final class WorkerLauncher {
     private static final Logger LOG = LoggerFactory.getLogger("dev.hybridetl.worker");
 
     /**
-     * System properties that keep Chronicle quiet: no usage analytics, no client-id file in the home directory, no
-     * banner. Set to {@code true} in every worker, and in the pipeline JVM unless the user set them.
+     * slf4j-simple's level property. Workers get this JVM's value, or warn: with slf4j-simple (whose default is info)
+     * a worker would print Chronicle's info banner on stderr at every start. Other logging back ends ignore it; their
+     * records are classified by level instead.
      */
-    static final List<String> QUIET_CHRONICLE_PROPERTIES = List.of("chronicle.analytics.disable",
-            "chronicle.announcer.disable", "disable.perf.info");
-
-    /** Flags every JVM that opens a Chronicle queue or an Agrona buffer needs (see docs/operations.md). */
-    static final List<String> CHRONICLE_FLAGS = Stream.concat(Stream.of(
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED"),
-            QUIET_CHRONICLE_PROPERTIES.stream().map(key -> "-D" + key + "=true")).toList();
+    static final String SIMPLE_LOGGER_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
 
     /**
      * System property: when true in the pipeline JVM (the CLI's {@code --verbose} sets it), workers get it too and
@@ -52,7 +44,7 @@ final class WorkerLauncher {
     private final Path stageDir;
     private final ProcessSettings settings;
     private final String javaBinary;
-    private final String classPath;
+    private final WorkerClassPath classPath;
     private final WorkerClassArchive classArchive;
 
     WorkerLauncher(Path stageDir, ProcessSettings settings) {
@@ -60,8 +52,8 @@ final class WorkerLauncher {
         this.settings = settings;
         this.javaBinary = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        this.classPath = System.getProperty("java.class.path");
-        this.classArchive = WorkerClassArchive.forClassPath(classPath);
+        this.classPath = WorkerClassPath.resolve(settings.workerClassPath());
+        this.classArchive = WorkerClassArchive.forClassPath(classPath.joined());
     }
 
     /** The full command line of one worker. */
@@ -70,24 +62,27 @@ final class WorkerLauncher {
         cmd.add(javaBinary);
         cmd.add("-Xmx" + settings.workerHeapMb() + "m");
         cmd.add("-XX:+UseSerialGC");
-        cmd.addAll(CHRONICLE_FLAGS);
-        if (Runtime.version().feature() >= 22) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.add("--sun-misc-unsafe-memory-access=allow");
-        }
+        cmd.addAll(JvmAccess.childJvmFlags());
         cmd.addAll(classArchive.flags(worker, incarnation));
         if (Boolean.getBoolean(VERBOSE_PROPERTY)) {
             cmd.add("-D" + VERBOSE_PROPERTY + "=true");
         }
+        cmd.add("-D" + SIMPLE_LOGGER_LEVEL_PROPERTY + "=" + System.getProperty(SIMPLE_LOGGER_LEVEL_PROPERTY, "warn"));
+        cmd.addAll(classPath.jvmOptions());
         cmd.addAll(settings.extraJvmOptions());
         cmd.add("-cp");
-        cmd.add(classPath);
-        cmd.add(WorkerMain.class.getName());
+        cmd.add(classPath.joined());
+        cmd.add(classPath.mainClass());
         cmd.add(stageDir.toString());
         cmd.add(Integer.toString(worker));
         cmd.add(Long.toString(incarnation));
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         return cmd;
+    }
+
+    /** Where these workers load their classes from. */
+    WorkerClassPath classPath() {
+        return classPath;
     }
 
     /** The start-up class archive these workers use (see {@link WorkerClassArchive}). */
@@ -102,15 +97,27 @@ final class WorkerLauncher {
         Process p = pb.start();
         p.getOutputStream().close();
         String prefix = "[worker-" + worker + "] ";
-        pump(p.getInputStream(), line -> LOG.info("{}{}", prefix, line), "etl-worker-" + worker + "-out");
+        WorkerOutputLevels outLevels = new WorkerOutputLevels(Level.INFO);
+        pump(p.getInputStream(), line -> log(outLevels.next(line), prefix, line), "etl-worker-" + worker + "-out");
         slot.lastErrorLine = "";
+        WorkerOutputLevels errLevels = new WorkerOutputLevels(Level.WARN);
         slot.errorPump = pump(p.getErrorStream(), line -> {
-            slot.lastErrorLine = line;
-            // A worker's stderr carries only its warnings, errors and crash reports (its own log level is warn),
-            // so it is shown at the level the CLI prints by default.
-            LOG.warn("{}{}", prefix, line);
+            Level level = errLevels.next(line);
+            // the line quoted when start-up fails: the last warning, or else the last line
+            if (level == Level.WARN || slot.lastErrorLine.isEmpty()) {
+                slot.lastErrorLine = line;
+            }
+            log(level, prefix, line);
         }, "etl-worker-" + worker + "-err");
         return p;
+    }
+
+    private static void log(Level level, String prefix, String line) {
+        switch (level) {
+            case TRACE, DEBUG -> LOG.debug("{}{}", prefix, line);
+            case INFO -> LOG.info("{}{}", prefix, line);
+            default -> LOG.warn("{}{}", prefix, line);
+        }
     }
 
     private static Thread pump(InputStream stream, Consumer<String> sink, String threadName) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import dev.hybridetl.ipc.ControlFile;
+import dev.hybridetl.ipc.JvmAccess;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class WorkerOrphanTest {
     void shouldEndEveryWorkerWithinTwoSecondsWhenThePipelineProcessIsKilled(@TempDir Path tmp) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        cmd.addAll(WorkerLauncher.CHRONICLE_FLAGS);
+        cmd.addAll(JvmAccess.childJvmFlags());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(PipelineHostMain.class.getName());
