@@ -54,6 +54,7 @@ public final class QueueDirectory implements AutoCloseable {
 
     private final Path root;
     private final boolean rootCreated;
+    private boolean fellBackFromShm;
     private final Path dir;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -122,6 +123,7 @@ public final class QueueDirectory implements AutoCloseable {
         channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
         channel.force(false);
         QueueDirectory qd = new QueueDirectory(root, rootCreated, dir, channel, lock);
+        qd.fellBackFromShm = requestedRoot == null && Files.isDirectory(Path.of(SHM)) && !root.startsWith(SHM);
         qd.deleteContentsExceptLock();
         return qd;
     }
@@ -194,7 +196,7 @@ public final class QueueDirectory implements AutoCloseable {
 
     /** True if no root was requested, /dev/shm exists but had too little room, and the temp directory is used. */
     public boolean fellBackFromShm() {
-        return rootCreated && Files.isDirectory(Path.of(SHM)) && !root.startsWith(SHM);
+        return fellBackFromShm;
     }
 
     /** The stage directory. */

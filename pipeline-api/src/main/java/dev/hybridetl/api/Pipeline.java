@@ -165,7 +165,10 @@ public final class Pipeline {
          *
          * @throws IllegalArgumentException for a missing part, a bad size, an unknown transform id, duplicate stage
          *                                  names, a local transform placed on processes, an unknown configuration
-         *                                  key, or a configuration the provider refuses
+         *                                  key, a configuration the provider refuses, or a placement with no runner
+         *                                  on the class path
+         * @throws PipelineException if a placement's runner finds something missing in this JVM (for worker
+         *                           processes: the JVM flags Chronicle needs, a worker class path it cannot derive)
          */
         public Pipeline build() {
             if (source == null) {
@@ -195,6 +198,7 @@ public final class Pipeline {
                             + "'; rename one with Stage.withName");
                 }
             }
+            PipelineEngine.checkPlacements(stages, processSettings);
             return new Pipeline(this);
         }
     }

@@ -182,8 +182,7 @@ final class PipelineEngine {
             Stage stage = pipeline.stages.get(i);
             StageRunnerFactory factory = factories.get(stage.placement());
             if (factory == null) {
-                throw new PipelineException("no runner for placement '" + stage.placement().cliName()
-                        + "' on the class path (is the cpu-stage module missing?)");
+                throw new PipelineException(noRunner(stage));
             }
             StageRunner runner;
             try {
@@ -204,6 +203,28 @@ final class PipelineEngine {
         return started;
     }
 
+    /**
+     * Called by {@code Pipeline.build()}: every stage's placement has a runner on the class path, and the runner
+     * finds nothing missing in this JVM ({@link StageRunnerFactory#check}).
+     *
+     * @throws IllegalArgumentException if a placement has no runner
+     */
+    static void checkPlacements(List<Stage> stages, ProcessSettings processSettings) {
+        Map<Placement, StageRunnerFactory> factories = factories();
+        for (Stage stage : stages) {
+            StageRunnerFactory factory = factories.get(stage.placement());
+            if (factory == null) {
+                throw new IllegalArgumentException(noRunner(stage));
+            }
+            factory.check(stage, processSettings);
+        }
+    }
+
+    private static String noRunner(Stage stage) {
+        return "no runner for placement '" + stage.placement().cliName() + "' on the class path (is the cpu-stage"
+                + " module missing?)";
+    }
+
     private static Map<Placement, StageRunnerFactory> factories() {
         Map<Placement, StageRunnerFactory> byPlacement = new EnumMap<>(Placement.class);
         for (StageRunnerFactory f : ServiceLoader.load(StageRunnerFactory.class, PipelineEngine.class.getClassLoader())) {
@@ -213,6 +234,8 @@ final class PipelineEngine {
     }
 
     private volatile boolean cancelled;
+    /** Set when the flow was disposed from outside rather than ending by itself (see {@link #forceDispose()}). */
+    private volatile boolean forcedDispose;
 
     /**
      * Delivers the cancel into the flow (see the class notes); disposes the flow only if it has not ended after
@@ -237,15 +260,21 @@ final class PipelineEngine {
                 }
             }
             if (!cleanupStarted.get()) {
-                Disposable d = subscription;
-                if (d != null) {
-                    d.dispose();
-                }
+                forceDispose();
                 cleanup(cancelledException());
             }
         }, "etl-cancel");
         watchdog.setDaemon(true);
         watchdog.start();
+    }
+
+    /** Ends the flow from outside: operators still unwinding may leave clean-up work queued on the schedulers. */
+    private void forceDispose() {
+        forcedDispose = true;
+        Disposable d = subscription;
+        if (d != null) {
+            d.dispose();
+        }
     }
 
     private static PipelineException cancelledException() {
@@ -254,10 +283,7 @@ final class PipelineEngine {
 
     /** Something escaped a run's thread (see {@link RunThreads}): the run ends with it. */
     private void onUncaught(Throwable error) {
-        Disposable d = subscription;
-        if (d != null) {
-            d.dispose();
-        }
+        forceDispose();
         cleanup(PipelineException.wrap("pipeline failed on thread " + Thread.currentThread().getName(), error));
     }
 
@@ -311,8 +337,8 @@ final class PipelineEngine {
                 }
                 // Normally nothing is queued any more: the sink cleaned up before the flow ended. After a forced
                 // dispose its temp-file clean-up may still be queued, so give queued work a short grace.
-                dispose(eventLoop);
-                dispose(blocking);
+                dispose(eventLoop, forcedDispose);
+                dispose(blocking, forcedDispose);
             } catch (Throwable e) {
                 closeError = closeError != null ? closeError : PipelineException.wrap("cleanup failed", e);
             } finally {
@@ -341,9 +367,18 @@ final class PipelineEngine {
         }
     }
 
-    private static void dispose(Scheduler scheduler) {
+    /**
+     * Disposes a scheduler; gracefully (waiting up to {@link #DISPOSE_GRACE_MS} for queued tasks) only when asked.
+     * Why not always: Reactor waits for a graceful dispose on a pool of its own whose thread is not a daemon and
+     * lingers 10 s, which kept an embedding JVM alive 10 s after every run ({@code main} had returned long before).
+     */
+    private static void dispose(Scheduler scheduler, boolean graceful) {
         try {
-            scheduler.disposeGracefully().timeout(Duration.ofMillis(DISPOSE_GRACE_MS)).onErrorComplete().block();
+            if (graceful) {
+                // block(timeout) on this plain thread, not timeout(): that would park a thread of Reactor's global
+                // parallel scheduler, which an embedder (or BlockHound) may count as its own.
+                scheduler.disposeGracefully().block(Duration.ofMillis(DISPOSE_GRACE_MS));
+            }
         } catch (Throwable e) {
             // fall through to the forced dispose
         } finally {

@@ -102,6 +102,65 @@ final class TestTransforms {
         }
     }
 
+    /**
+     * Never returns from the record equal to config {@code stuckOn}, ignoring interrupts: in a worker it spins until
+     * the worker is killed; in this JVM (threads placement) it waits until {@link #releaseStuck()}, so that a test
+     * can end the thread it could not stop. Otherwise upper-cases.
+     */
+    public static final class Stuck implements TransformProvider {
+        private static volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public String id() {
+            return "test-stuck";
+        }
+
+        @Override
+        public String description() {
+            return "never returns from the record given as stuckOn (test)";
+        }
+
+        @Override
+        public Transform create() {
+            return new Transform() {
+                private String stuckOn;
+
+                @Override
+                public void open(TransformContext context) {
+                    stuckOn = context.config("stuckOn", "");
+                }
+
+                @Override
+                public void process(RecordBatch in, RecordBatchBuilder out) {
+                    for (int i = 0; i < in.size(); i++) {
+                        String s = new String(in.data(), in.offset(i), in.length(i), StandardCharsets.ISO_8859_1);
+                        if (s.equals(stuckOn)) {
+                            block();
+                        }
+                        out.add(in.position(i), upper(in, i));
+                    }
+                }
+            };
+        }
+
+        private static void block() {
+            while (true) {
+                try {
+                    if (release.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException ignored) {
+                    // a stuck transform ignores interrupts: that is the point
+                }
+            }
+        }
+
+        static void releaseStuck() {
+            release.countDown();
+            release = new java.util.concurrent.CountDownLatch(1);
+        }
+    }
+
     static String upper(RecordBatch in, int i) {
         return new String(in.data(), in.offset(i), in.length(i), StandardCharsets.ISO_8859_1).toUpperCase();
     }

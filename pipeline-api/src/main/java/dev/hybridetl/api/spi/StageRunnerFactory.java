@@ -1,6 +1,8 @@
 package dev.hybridetl.api.spi;
 
 import dev.hybridetl.api.Placement;
+import dev.hybridetl.api.ProcessSettings;
+import dev.hybridetl.api.Stage;
 
 /**
  * Provides the {@link StageRunner} of one {@link Placement}. Found with {@link java.util.ServiceLoader}
@@ -11,6 +13,16 @@ public interface StageRunnerFactory {
 
     /** The placement this factory serves. */
     Placement placement();
+
+    /**
+     * Checks, when the pipeline is built and before anything starts, that {@code stage} can run on this placement in
+     * this JVM (flags, class loading, settings), so that a service learns at once what is missing instead of when
+     * its first run starts. Must not start anything or touch files beyond reading. Default: nothing to check.
+     *
+     * @throws RuntimeException saying what is missing and what to do
+     */
+    default void check(Stage stage, ProcessSettings settings) {
+    }
 
     /**
      * Starts the stage's workers and opens its transforms. May block (starting processes, loading reference data);
