@@ -8,44 +8,12 @@ import dev.hybridetl.api.TransformProvider;
 
 import java.nio.charset.StandardCharsets;
 
-/** Test-only transform plugins, registered in src/test/resources/META-INF/services. */
+/**
+ * Test-only transform plugins that the kit (pipeline-test) has no equivalent of, registered in
+ * src/test/resources/META-INF/services; plain upper-casing is the kit's {@code test-kit-upper}.
+ */
 final class TestTransforms {
     private TestTransforms() {
-    }
-
-    /** Upper-cases ASCII; config {@code delayMs} makes each batch take that long (for kill tests). */
-    public static final class UpperCase implements TransformProvider {
-        @Override
-        public String id() {
-            return "test-upper-case";
-        }
-
-        @Override
-        public String description() {
-            return "upper-cases each record (test)";
-        }
-
-        @Override
-        public Transform create() {
-            return new Transform() {
-                private long delayMs;
-
-                @Override
-                public void open(TransformContext context) {
-                    delayMs = Long.parseLong(context.config("delayMs", "0"));
-                }
-
-                @Override
-                public void process(RecordBatch in, RecordBatchBuilder out) throws Exception {
-                    if (delayMs > 0) {
-                        Thread.sleep(delayMs);
-                    }
-                    for (int i = 0; i < in.size(); i++) {
-                        out.add(in.position(i), upper(in, i));
-                    }
-                }
-            };
-        }
     }
 
     /** Halts its JVM on a record containing POISON; otherwise upper-cases. */
