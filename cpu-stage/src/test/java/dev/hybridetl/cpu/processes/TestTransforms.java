@@ -70,6 +70,28 @@ final class TestTransforms {
         }
     }
 
+    /** Writes the PID of the JVM it runs in for every record: output that differs between the placements. */
+    public static final class Pid implements TransformProvider {
+        @Override
+        public String id() {
+            return "test-pid";
+        }
+
+        @Override
+        public String description() {
+            return "writes its JVM's PID for each record (test)";
+        }
+
+        @Override
+        public Transform create() {
+            return (in, out) -> {
+                for (int i = 0; i < in.size(); i++) {
+                    out.add(in.position(i), Long.toString(ProcessHandle.current().pid()));
+                }
+            };
+        }
+    }
+
     static String upper(RecordBatch in, int i) {
         return new String(in.data(), in.offset(i), in.length(i), StandardCharsets.ISO_8859_1).toUpperCase();
     }
