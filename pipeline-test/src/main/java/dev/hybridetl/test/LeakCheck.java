@@ -32,11 +32,12 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Before each test it takes a baseline: live threads (by id), running descendant processes (by PID), open file
- * descriptors from {@code /proc/self/fd} where it exists, and {@code hybrid-etl-*} entries in {@code /dev/shm} and
- * the temp directory. After the test (after its {@code @AfterEach} methods) it gives things up to
- * {@link #DEFAULT_GRACE} to end, polling, then fails listing exactly what is left. What the JDK, JUnit and
- * Reactor start once per JVM on first use is allowed; that list, with the reason for each entry, is in
- * {@code docs/testing.md}. Resources created in {@code @BeforeAll} are not checked.
+ * descriptors from {@code /proc/self/fd} where it exists, and the processes placement's default queue roots
+ * ({@code hybrid-etl-<digits>}) in {@code /dev/shm} and the temp directory. After the test (after its
+ * {@code @AfterEach} methods) it gives things up to {@link #DEFAULT_GRACE} to end, polling, then fails listing
+ * exactly what is left. What the JDK, JUnit, Reactor and Chronicle start once per JVM on first use is allowed; that
+ * list, with the reason for each entry, is in {@code docs/testing.md}. Resources created in {@code @BeforeAll} are
+ * not checked.
  */
 public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     /** How long after a test things may take to end. */

@@ -8,20 +8,21 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code hybrid-etl-*} entries in {@code /dev/shm} and {@code java.io.tmpdir}: the default queue roots of the
- * processes placement ({@code hybrid-etl-<digits>}, each stage in a subdirectory locked by {@code owner.lock} that
- * holds its owner's PID), and other temporary files of ours (such as the CLI's copy of its bundled sample). One
- * that appeared during the test and is still there is a leak, unless an {@code owner.lock} in it names a process
- * that is neither this JVM nor one of its descendants (another JVM's run on the same machine). The worker class
- * archive cache, {@code hybrid-etl-cds-<user>}, is kept across runs by design and never counts.
+ * The default queue roots of the processes placement in {@code /dev/shm} and {@code java.io.tmpdir}: directories
+ * named {@code hybrid-etl-<digits>} (as {@code QueueDirectory} creates them), each stage in a subdirectory locked by
+ * {@code owner.lock}, which holds its owner's PID. One that appeared during the test and is still there is a leak,
+ * unless an {@code owner.lock} in it names a process that is neither this JVM nor one of its descendants: another
+ * JVM's run on the same machine. Other {@code hybrid-etl-*} entries are not roots and never count: the worker class
+ * archive cache ({@code hybrid-etl-cds-<user>}, kept by design), and temporary files such as the CLI's copy of its
+ * sample, which no lock ties to their owner, so that another JVM's would be taken for ours.
  */
 public final class QueueRootProbe implements ResourceProbe {
-    static final String PREFIX = "hybrid-etl-";
-    static final String CLASS_ARCHIVE_CACHE = "hybrid-etl-cds-";
+    private static final Pattern ROOT = Pattern.compile("hybrid-etl-\\d+");
     private static final String LOCK_FILE = "owner.lock";
 
     private final List<Path> bases;
@@ -59,10 +60,8 @@ public final class QueueRootProbe implements ResourceProbe {
         List<Path> all = new ArrayList<>();
         for (Path base : bases) {
             try (Stream<Path> list = Files.list(base)) {
-                list.filter(p -> {
-                    String name = p.getFileName().toString();
-                    return name.startsWith(PREFIX) && !name.startsWith(CLASS_ARCHIVE_CACHE);
-                }).forEach(all::add);
+                list.filter(p -> ROOT.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))
+                        .forEach(all::add);
             } catch (IOException e) {
                 // an unreadable base holds nothing we could have left
             }
@@ -91,9 +90,6 @@ public final class QueueRootProbe implements ResourceProbe {
     }
 
     private static String describe(Path entry) {
-        if (!Files.isDirectory(entry)) {
-            return "temporary file " + entry;
-        }
         try (Stream<Path> walk = Files.walk(entry)) {
             List<String> inside = walk.filter(p -> !p.equals(entry)).map(p -> entry.relativize(p).toString())
                     .sorted().toList();

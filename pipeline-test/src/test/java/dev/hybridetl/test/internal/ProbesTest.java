@@ -33,6 +33,9 @@ class ProbesTest {
             }
         }, "etl-probe-test");
         t.start();
+        while (t.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
 
         assertThat(baseline.leaks()).singleElement().asString().contains("thread \"etl-probe-test\"", "WAITING",
                 "CountDownLatch.await");
@@ -85,7 +88,7 @@ class ProbesTest {
     }
 
     @Test
-    void shouldReportOurNewQueueRootsButNotAnotherProcessesNorTheClassArchiveCache() throws Exception {
+    void shouldReportOurNewQueueRootsButNotAnotherProcessesNorOtherEntries() throws Exception {
         Files.createDirectories(dir.resolve("hybrid-etl-111"));
         QueueRootProbe probe = new QueueRootProbe(List.of(dir));
         ResourceProbe.Baseline baseline = probe.baseline();
@@ -95,10 +98,11 @@ class ProbesTest {
         Files.createDirectories(dir.resolve("hybrid-etl-cds-root"));
         Files.createDirectories(dir.resolve("unrelated"));
         Files.writeString(dir.resolve("hybrid-etl-sample-1.csv.gz"), "x");
+        Files.createDirectories(dir.resolve("hybrid-etl-444"));
 
         assertThat(baseline.leaks()).containsExactlyInAnyOrder(
                 "queue directory " + ours + " holding 2 entries: stage-0, stage-0/owner.lock",
-                "temporary file " + dir.resolve("hybrid-etl-sample-1.csv.gz"));
+                "queue directory " + dir.resolve("hybrid-etl-444") + " (empty)");
     }
 
     @Test
