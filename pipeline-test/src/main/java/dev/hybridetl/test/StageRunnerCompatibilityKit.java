@@ -44,7 +44,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -201,8 +200,8 @@ public abstract class StageRunnerCompatibilityKit {
                 .start();
         CompletableFuture<Long> endedAt = run.completion().handle((r, e) -> System.currentTimeMillis());
 
-        long thrownAt = awaitThrow(run, marker, thrown, phase);
         String what = thrownName + " thrown from " + phaseName;
+        long thrownAt = marker.awaitThrow(run, startupTimeout(), what);
         long tookMs;
         try {
             tookMs = endedAt.get(Math.max(0, thrownAt + promptly().toMillis() - System.currentTimeMillis()),
@@ -219,10 +218,10 @@ public abstract class StageRunnerCompatibilityKit {
                     + r.recordsOut() + " records out, " + r.recordsRejected() + " rejected)");
         }
         error = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        PipelineException failure = assertInstanceOf(PipelineException.class, error,
-                "the run failed, " + tookMs + " ms after the throw, but not with a PipelineException: " + error);
+        PipelineException failure = assertInstanceOf(PipelineException.class, error, what + ": the run failed, "
+                + tookMs + " ms after the throw, but not with a PipelineException: " + error);
         List<String> problems = FailureMessage.problems(failure.getMessage(), STAGE, thrown, phase, atBatch);
-        assertTrue(problems.isEmpty(), "the run failed " + tookMs + " ms after the throw, but its message "
+        assertTrue(problems.isEmpty(), what + ": the run failed " + tookMs + " ms after the throw, but its message "
                 + String.join(", ", problems) + ": \"" + failure.getMessage() + "\"");
     }
 
@@ -326,27 +325,6 @@ public abstract class StageRunnerCompatibilityKit {
         }
         assertTrue(sink.completed(), "the run succeeded but the sink did not complete");
         return outcome.result();
-    }
-
-    /** Waits until the failing transform has thrown; returns when (epoch ms). */
-    private long awaitThrow(PipelineRun run, ThrowMarker marker, Failure thrown, Phase phase) {
-        long deadline = System.nanoTime() + startupTimeout().toNanos();
-        while (true) {
-            OptionalLong at = marker.thrownAtMillis();
-            if (at.isPresent()) {
-                return at.getAsLong();
-            }
-            if (run.isDone()) {
-                RunOutcome outcome = RunOutcome.await(run, Duration.ZERO, "the run");
-                throw new AssertionFailedError("the run ended before the transform threw " + thrown.className() + " from "
-                        + phase.word() + ": " + (outcome.failed() ? outcome.failure().getMessage() : "success"));
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionFailedError("the transform had not thrown within " + RunOutcome.seconds(startupTimeout()) + "; "
-                        + RunOutcome.cancelAndWait(run));
-            }
-            LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
-        }
     }
 
     private StageRunner startRunner(Stage stage, String header) {
