@@ -32,7 +32,7 @@ import java.util.zip.GZIPOutputStream;
  */
 final class TestRuns implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
-    /** Every thread the tests create carries this prefix, so leak checks can find them. */
+    /** Every thread the tests create carries this prefix, so that a leak report says whose it is. */
     static final String THREAD_PREFIX = "io-test-";
 
     final Scheduler eventLoop = Schedulers.newSingle(THREAD_PREFIX + "loop", true);
@@ -141,17 +141,6 @@ final class TestRuns implements AutoCloseable {
                 throw new AssertionError("no longer true: " + what);
             }
             LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
-    }
-
-    static long liveTestThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith(THREAD_PREFIX)).count();
-    }
-
-    static long openFileDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
         }
     }
 

@@ -30,7 +30,7 @@ class PipelineJvmTest {
 
         assertThat(c.exitCode()).as(c.err()).isEqualTo(ProcessesPipelineMain.EXIT_FAILED);
         assertThat(c.millis()).as("ms until the pipeline JVM exited").isLessThan(15_000);
-        assertThat(c.err()).contains("FAILED: stage 'test-upper-case' on worker processes uses Chronicle Queue")
+        assertThat(c.err()).contains("FAILED: stage 'test-kit-upper' on worker processes uses Chronicle Queue")
                 .contains("    --add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
                         "    --add-opens=java.base/java.nio=ALL-UNNAMED")
                 .contains(JvmAccess.manifestAttributes().get(0), JvmAccess.manifestAttributes().get(1))

@@ -9,11 +9,14 @@ import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Reject;
 import dev.hybridetl.api.Stage;
 import dev.hybridetl.api.StageResult;
+import dev.hybridetl.test.LeakCheck;
+import dev.hybridetl.test.MemorySink;
+import dev.hybridetl.test.MemorySource;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -30,8 +33,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** End-to-end tests of the processes placement: real worker JVMs, real queues. */
+/** End-to-end tests of the processes placement: real worker JVMs, real queues; none may leave anything behind. */
 @Timeout(120)
+@ExtendWith(LeakCheck.class)
 class ProcessStageRunnerTest {
     private static final List<String> LINES = IntStream.range(0, 1500)
             .mapToObj(i -> "row " + i + " flight ab" + (i % 97) + " from sfo to jfk")
@@ -51,21 +55,15 @@ class ProcessStageRunnerTest {
         System.clearProperty(ProcessStageRunner.SEGMENT_BYTES_PROPERTY);
     }
 
-    @AfterEach
-    void shouldLeaveNoWorkerProcessBehind() {
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
-                .collect(Collectors.toList())).as("live descendant processes").isEmpty();
-    }
-
     @Test
     void shouldMatchTheExpectedOutputAndRemoveTheQueueDirWhenRunOnTwoWorkers() throws Exception {
         Path queueDir = tmp.resolve("queues");
-        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
-        PipelineResult result = pipeline("test-upper-case", Stage.plugin("test-upper-case"), sink,
+        MemorySink sink = new MemorySink();
+        PipelineResult result = pipeline("upper", Stage.plugin("test-kit-upper"), sink,
                 ProcessSettings.defaults().withQueueDir(queueDir)).run();
 
-        assertThat(sink.records).containsExactlyElementsOf(expected(LINES));
-        assertThat(sink.rejects).isEmpty();
+        assertThat(sink.records()).containsExactlyElementsOf(expected(LINES));
+        assertThat(sink.rejects()).isEmpty();
         StageResult stage = result.stages().get(1);
         assertThat(stage.kind()).isEqualTo("processes");
         assertThat(stage.recordsOut()).isEqualTo(LINES.size());
@@ -77,8 +75,8 @@ class ProcessStageRunnerTest {
 
     @Test
     void shouldCompleteWithoutLossOrDuplicateWhenAWorkerIsKilledMidRun() throws Exception {
-        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
-        PipelineRun run = pipeline("slow", Stage.plugin("test-upper-case").withConfig("delayMs", "40"), sink,
+        MemorySink sink = new MemorySink();
+        PipelineRun run = pipeline("slow", Stage.plugin("test-kit-upper").withConfig("delayMs", "40"), sink,
                 ProcessSettings.defaults()).start();
         awaitCondition(() -> run.progress().recordsOut() >= 200, Duration.ofSeconds(60));
         ProcessHandle victim = ProcessHandle.current().children().filter(ProcessHandle::isAlive).findFirst()
@@ -86,15 +84,15 @@ class ProcessStageRunnerTest {
         assertThat(victim.destroyForcibly()).isTrue();
 
         PipelineResult result = run.await(Duration.ofSeconds(90));
-        assertThat(sink.records).containsExactlyElementsOf(expected(LINES));
+        assertThat(sink.records()).containsExactlyElementsOf(expected(LINES));
         assertThat(result.stages().get(1).workers().stream().mapToInt(StageResult.WorkerResult::restarts).sum())
                 .isEqualTo(1);
     }
 
     @Test
     void shouldReplaceAFrozenWorkerWhenItsHeartbeatStops() throws Exception {
-        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
-        PipelineRun run = pipeline("slow", Stage.plugin("test-upper-case").withConfig("delayMs", "40"), sink,
+        MemorySink sink = new MemorySink();
+        PipelineRun run = pipeline("slow", Stage.plugin("test-kit-upper").withConfig("delayMs", "40"), sink,
                 ProcessSettings.defaults()).start();
         awaitCondition(() -> run.progress().recordsOut() >= 200, Duration.ofSeconds(60));
         ProcessHandle frozen = ProcessHandle.current().children().filter(ProcessHandle::isAlive).findFirst()
@@ -106,7 +104,7 @@ class ProcessStageRunnerTest {
         assertThat(stop.exitValue()).isZero();
 
         PipelineResult result = run.await(Duration.ofSeconds(90));
-        assertThat(sink.records).containsExactlyElementsOf(expected(LINES));
+        assertThat(sink.records()).containsExactlyElementsOf(expected(LINES));
         assertThat(frozen.isAlive()).as("the frozen worker was killed").isFalse();
         assertThat(result.stages().get(1).workers().stream().mapToInt(StageResult.WorkerResult::restarts).sum())
                 .isEqualTo(1);
@@ -116,15 +114,15 @@ class ProcessStageRunnerTest {
     void shouldSplitAPoisonBatchUntilOnlyThePoisonRecordIsDeadLettered() throws Exception {
         List<String> lines = new java.util.ArrayList<>(LINES.subList(0, 500));
         lines.set(120, "this one is poison");
-        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
+        MemorySink sink = new MemorySink();
         PipelineResult result = pipeline("poison", Stage.plugin("test-poison"), sink, ProcessSettings.defaults())
                 .run();
 
         // Line 122 (index 120) halts every worker that transforms it; its 49 neighbours in batch 2 must survive.
         List<String> survivors = new java.util.ArrayList<>(lines);
         survivors.remove(120);
-        assertThat(sink.records).containsExactlyElementsOf(expected(survivors));
-        assertThat(sink.rejects).singleElement().satisfies(r -> {
+        assertThat(sink.records()).containsExactlyElementsOf(expected(survivors));
+        assertThat(sink.rejects()).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(Reject.Reasons.POISON_RECORD);
             assertThat(r.rawText()).isEqualTo("this one is poison");
             assertThat(r.position()).isEqualTo(122);
@@ -140,14 +138,14 @@ class ProcessStageRunnerTest {
     @Test
     void shouldRefuseASecondPipelineOnTheSameQueueDirWithinOneSecondNamingThePid() throws Exception {
         Path queueDir = tmp.resolve("shared");
-        MemoryIo.CollectingSink first = new MemoryIo.CollectingSink();
-        PipelineRun running = pipeline("slow", Stage.plugin("test-upper-case").withConfig("delayMs", "50"), first,
+        MemorySink first = new MemorySink();
+        PipelineRun running = pipeline("slow", Stage.plugin("test-kit-upper").withConfig("delayMs", "50"), first,
                 ProcessSettings.defaults().withQueueDir(queueDir)).start();
         try {
             awaitCondition(() -> running.progress().recordsOut() > 0, Duration.ofSeconds(60));
             long t0 = System.nanoTime();
-            PipelineRun second = pipeline("test-upper-case", Stage.plugin("test-upper-case"),
-                    new MemoryIo.CollectingSink(), ProcessSettings.defaults().withQueueDir(queueDir)).start();
+            PipelineRun second = pipeline("upper", Stage.plugin("test-kit-upper"),
+                    new MemorySink(), ProcessSettings.defaults().withQueueDir(queueDir)).start();
             assertThatThrownBy(() -> second.await(Duration.ofSeconds(5)))
                     .isInstanceOf(PipelineException.class)
                     .hasMessageContaining("in use by process " + ProcessHandle.current().pid());
@@ -162,7 +160,7 @@ class ProcessStageRunnerTest {
     @Test
     void shouldKeepQueueFilesPrivateWhenAskedToKeepThem() throws Exception {
         Path queueDir = tmp.resolve("kept");
-        pipeline("test-upper-case", Stage.plugin("test-upper-case"), new MemoryIo.CollectingSink(),
+        pipeline("upper", Stage.plugin("test-kit-upper"), new MemorySink(),
                 ProcessSettings.defaults().withQueueDir(queueDir).withKeepQueues(true)).run();
         List<Path> all;
         try (Stream<Path> walk = Files.walk(queueDir.resolve("stage-0"))) {
@@ -179,7 +177,7 @@ class ProcessStageRunnerTest {
     void shouldFailNamingTheStageAndTheWorkersLastErrorWhenTheTransformCannotOpen() {
         Path queueDir = tmp.resolve("failed");
         PipelineRun run = pipeline("test-failing-open", Stage.plugin("test-failing-open"),
-                new MemoryIo.CollectingSink(), ProcessSettings.defaults().withQueueDir(queueDir)).start();
+                new MemorySink(), ProcessSettings.defaults().withQueueDir(queueDir)).start();
         assertThatThrownBy(() -> run.await(Duration.ofSeconds(60)))
                 .isInstanceOf(PipelineException.class)
                 .hasMessageContaining("test-failing-open")
@@ -187,10 +185,10 @@ class ProcessStageRunnerTest {
         assertThat(queueDir.resolve("stage-0")).as("removed after a failure").doesNotExist();
     }
 
-    private Pipeline pipeline(String name, Stage stage, MemoryIo.CollectingSink sink, ProcessSettings settings) {
+    private Pipeline pipeline(String name, Stage stage, MemorySink sink, ProcessSettings settings) {
         List<String> lines = name.equals("poison") ? poisonLines() : LINES;
         return Pipeline.builder()
-                .source(MemoryIo.source("id,text", lines, 50))
+                .source(MemorySource.of("id,text", lines).withLinesPerBatch(50))
                 .stage(stage.withName(name).withPlacement(Placement.PROCESSES).withWorkers(2))
                 .sink(sink)
                 .processSettings(settings)

@@ -1,5 +1,7 @@
 package dev.hybridetl.cpu.processes;
 
+import dev.hybridetl.test.MemorySink;
+import dev.hybridetl.test.MemorySource;
 import dev.hybridetl.api.Pipeline;
 import dev.hybridetl.api.PipelineException;
 import dev.hybridetl.api.Placement;
@@ -13,7 +15,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * A pipeline process for tests that start a JVM of their own: runs 20 lines through test-upper-case on two worker
+ * A pipeline process for tests that start a JVM of their own: runs 20 lines through test-kit-upper on two worker
  * processes and prints the output, one record a line. On failure prints {@code FAILED: <message>} on stderr and
  * exits with {@value #EXIT_FAILED}. Arguments: the queue directory, then options for the worker JVMs.
  */
@@ -27,16 +29,16 @@ public final class ProcessesPipelineMain {
         int code = 0;
         try {
             List<String> lines = IntStream.range(0, 20).mapToObj(i -> "line " + i).collect(Collectors.toList());
-            MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
+            MemorySink sink = new MemorySink();
             Pipeline.builder()
-                    .source(MemoryIo.source("h", lines, 5))
-                    .stage(Stage.plugin("test-upper-case").withPlacement(Placement.PROCESSES).withWorkers(2))
+                    .source(MemorySource.of("h", lines).withLinesPerBatch(5))
+                    .stage(Stage.plugin("test-kit-upper").withPlacement(Placement.PROCESSES).withWorkers(2))
                     .sink(sink)
                     .processSettings(ProcessSettings.defaults().withQueueDir(Path.of(args[0]))
                             .withExtraJvmOptions(Arrays.asList(args).subList(1, args.length)))
                     .build()
                     .run();
-            sink.records.forEach(System.out::println);
+            sink.records().forEach(System.out::println);
         } catch (PipelineException e) {
             System.err.println("FAILED: " + e.getMessage());
             code = EXIT_FAILED;

@@ -1,5 +1,7 @@
 package dev.hybridetl.cpu.processes;
 
+import dev.hybridetl.test.MemorySink;
+import dev.hybridetl.test.MemorySource;
 import dev.hybridetl.api.Pipeline;
 import dev.hybridetl.api.PipelineException;
 import dev.hybridetl.api.PipelineRun;
@@ -71,10 +73,10 @@ class QueueSpaceTest {
         return dir;
     }
 
-    private static Pipeline pipeline(Path queueDir, MemoryIo.CollectingSink sink) {
+    private static Pipeline pipeline(Path queueDir, MemorySink sink) {
         return Pipeline.builder()
-                .source(MemoryIo.source("id,text", LINES, 200))
-                .stage(Stage.plugin("test-upper-case").withPlacement(Placement.PROCESSES).withWorkers(2))
+                .source(MemorySource.of("id,text", LINES).withLinesPerBatch(200))
+                .stage(Stage.plugin("test-kit-upper").withPlacement(Placement.PROCESSES).withWorkers(2))
                 .sink(sink)
                 .processSettings(ProcessSettings.defaults().withQueueDir(queueDir))
                 .build();
@@ -83,18 +85,18 @@ class QueueSpaceTest {
     @Test
     void shouldCompleteWhenTheStageFitsItsQueueDirectory() throws Exception {
         Path dir = tmpfs("16m");
-        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
+        MemorySink sink = new MemorySink();
 
         pipeline(dir, sink).run();
 
-        assertThat(sink.records).hasSize(LINES.size());
-        assertThat(sink.records.get(19_999)).isEqualTo(LINES.get(19_999).toUpperCase());
+        assertThat(sink.records()).hasSize(LINES.size());
+        assertThat(sink.records().get(19_999)).isEqualTo(LINES.get(19_999).toUpperCase());
     }
 
     @Test
     void shouldFailNamingTheDirectoryAndTheSettingsWhenTheQueueDirectoryIsTooSmall() throws Exception {
         Path dir = tmpfs("2m");
-        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
+        MemorySink sink = new MemorySink();
         PipelineRun run = pipeline(dir, sink).start();
 
         assertThatThrownBy(() -> run.await(Duration.ofSeconds(60)))

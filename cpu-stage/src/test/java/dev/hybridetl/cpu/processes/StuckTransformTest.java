@@ -1,5 +1,7 @@
 package dev.hybridetl.cpu.processes;
 
+import dev.hybridetl.test.MemorySink;
+import dev.hybridetl.test.MemorySource;
 import dev.hybridetl.api.Pipeline;
 import dev.hybridetl.api.PipelineException;
 import dev.hybridetl.api.PipelineRun;
@@ -35,9 +37,9 @@ class StuckTransformTest {
         TestTransforms.Stuck.releaseStuck();
     }
 
-    private static Pipeline pipeline(Placement placement, MemoryIo.CollectingSink sink) {
+    private static Pipeline pipeline(Placement placement, MemorySink sink) {
         return Pipeline.builder()
-                .source(MemoryIo.source("id,text", LINES, 100))
+                .source(MemorySource.of("id,text", LINES).withLinesPerBatch(100))
                 .stage(Stage.plugin("test-stuck").withConfig("stuckOn", STUCK).withPlacement(placement)
                         .withWorkers(2).withBatchTimeout(Duration.ofMillis(700)))
                 .sink(sink)
@@ -46,7 +48,7 @@ class StuckTransformTest {
 
     @Test
     void shouldKillTheStuckWorkerAndDeadLetterOnlyTheStuckRecordOnProcesses() throws Exception {
-        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
+        MemorySink sink = new MemorySink();
 
         pipeline(Placement.PROCESSES, sink).run();
 
@@ -56,8 +58,8 @@ class StuckTransformTest {
                 expected.add(line.toUpperCase());
             }
         }
-        assertThat(sink.records).containsExactlyElementsOf(expected);
-        assertThat(sink.rejects).singleElement().satisfies(r -> {
+        assertThat(sink.records()).containsExactlyElementsOf(expected);
+        assertThat(sink.rejects()).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(Reject.Reasons.TRANSFORM_TIMEOUT);
             assertThat(r.rawText()).isEqualTo(STUCK);
             assertThat(r.position()).isEqualTo(779); // header is line 1, "row 0" line 2
@@ -67,7 +69,7 @@ class StuckTransformTest {
 
     @Test
     void shouldFailNamingTheBatchOnThreads() {
-        MemoryIo.CollectingSink sink = new MemoryIo.CollectingSink();
+        MemorySink sink = new MemorySink();
         long t0 = System.nanoTime();
         PipelineRun run = pipeline(Placement.THREADS, sink).start();
 

@@ -8,44 +8,12 @@ import dev.hybridetl.api.TransformProvider;
 
 import java.nio.charset.StandardCharsets;
 
-/** Test-only transform plugins, registered in src/test/resources/META-INF/services. */
+/**
+ * Test-only transform plugins that the kit (pipeline-test) has no equivalent of, registered in
+ * src/test/resources/META-INF/services; plain upper-casing is the kit's {@code test-kit-upper}.
+ */
 final class TestTransforms {
     private TestTransforms() {
-    }
-
-    /** Upper-cases ASCII; config {@code delayMs} makes each batch take that long (for kill tests). */
-    public static final class UpperCase implements TransformProvider {
-        @Override
-        public String id() {
-            return "test-upper-case";
-        }
-
-        @Override
-        public String description() {
-            return "upper-cases each record (test)";
-        }
-
-        @Override
-        public Transform create() {
-            return new Transform() {
-                private long delayMs;
-
-                @Override
-                public void open(TransformContext context) {
-                    delayMs = Long.parseLong(context.config("delayMs", "0"));
-                }
-
-                @Override
-                public void process(RecordBatch in, RecordBatchBuilder out) throws Exception {
-                    if (delayMs > 0) {
-                        Thread.sleep(delayMs);
-                    }
-                    for (int i = 0; i < in.size(); i++) {
-                        out.add(in.position(i), upper(in, i));
-                    }
-                }
-            };
-        }
     }
 
     /** Halts its JVM on a record containing POISON; otherwise upper-cases. */
@@ -158,6 +126,28 @@ final class TestTransforms {
         static void releaseStuck() {
             release.countDown();
             release = new java.util.concurrent.CountDownLatch(1);
+        }
+    }
+
+    /** Writes the PID of the JVM it runs in for every record: output that differs between the placements. */
+    public static final class Pid implements TransformProvider {
+        @Override
+        public String id() {
+            return "test-pid";
+        }
+
+        @Override
+        public String description() {
+            return "writes its JVM's PID for each record (test)";
+        }
+
+        @Override
+        public Transform create() {
+            return (in, out) -> {
+                for (int i = 0; i < in.size(); i++) {
+                    out.add(in.position(i), Long.toString(ProcessHandle.current().pid()));
+                }
+            };
         }
     }
 
