@@ -52,8 +52,8 @@ import java.util.concurrent.TimeUnit;
  *       A worker killed from outside (SIGKILL/SIGTERM we did not send) does not count against its batch.</li>
  *   <li><b>Restarts.</b> A dead worker is relaunched at once, then after a backoff of 100 ms doubling to 5 s if it
  *       keeps dying. A worker whose own start fails {@value #MAX_START_FAILURES} times in a row fails the run with
- *       its last stderr line; outside kills while starting count only {@value #START_KILLS_PER_FAILURE} to one
- *       failure, so a kill storm slows the run down but does not end it.</li>
+ *       its last stderr line; outside kills while starting do not count, so a kill storm slows the run down but does
+ *       not end it, unless no worker at all gets ready for a minute.</li>
  *   <li><b>Space.</b> Input is written in segments ({@link StageQueues}); a segment is deleted once no pending batch
  *       has its latest excerpt there. Result segments are deleted by their {@link ResultReader}.</li>
  * </ul>
@@ -63,8 +63,8 @@ final class StageConductor implements Runnable {
     /** Deaths of workers holding a whole batch before it is suspected as poison and split. */
     static final int POISON_DEATHS = 2;
     static final int MAX_START_FAILURES = 3;
-    /** Outside kills during start-up that count as one start failure (a kill storm must not end the run). */
-    static final int START_KILLS_PER_FAILURE = 10;
+    /** How long a stage may go without any ready worker (all of them starting, or being killed) before it fails. */
+    static final long NO_READY_WORKER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
     /** Outside kills of workers holding the same batch before the batch is suspected after all. */
     static final int MAX_EXTERNAL_KILLS = 5;
     /** Exit values a JVM reports when SIGKILL or SIGTERM ended it (128 + the signal). */
@@ -103,6 +103,8 @@ final class StageConductor implements Runnable {
     private long nextHousekeepingNanos;
     private long duplicatesDropped;
     private long nextPartSequence = FIRST_PART_SEQUENCE;
+    /** When a worker was last seen ready (or the stage started), for {@link #checkSomeWorkerReady}. */
+    private long lastReadyNanos;
     // ---- shared ----
     private volatile boolean running = true;
     private volatile PipelineException failure;
@@ -412,6 +414,27 @@ final class StageConductor implements Runnable {
         if (everyoneReady && !allReady.isDone()) {
             allReady.complete(null);
         }
+        checkSomeWorkerReady(now);
+    }
+
+    /**
+     * Fails the stage if none of its workers has been ready for {@link #NO_READY_WORKER_TIMEOUT_NS}: what ends a run
+     * whose workers are killed from outside faster than they can start (their own start failures end it sooner).
+     */
+    private void checkSomeWorkerReady(long now) {
+        boolean anyReady = false;
+        int kills = 0;
+        for (WorkerSlot slot : slots) {
+            anyReady |= slot.ready;
+            kills += slot.startKills;
+        }
+        if (anyReady || lastReadyNanos == 0) {
+            lastReadyNanos = now;
+        } else if (now - lastReadyNanos > NO_READY_WORKER_TIMEOUT_NS && failure == null) {
+            fail(new PipelineException("stage '" + stageName + "': no worker has been ready for "
+                    + TimeUnit.NANOSECONDS.toSeconds(NO_READY_WORKER_TIMEOUT_NS) + " s (workers were killed from"
+                    + " outside " + kills + " times while starting)"));
+        }
     }
 
     private void checkReady(WorkerSlot slot, long now) throws IOException {
@@ -495,22 +518,26 @@ final class StageConductor implements Runnable {
             String lastError = slot.awaitLastErrorLine();
             LOG.warn("stage '{}': worker {} (pid {}) exited with code {} before it was ready: {}", stageName,
                     slot.index, pid, exit, lastError);
-            // Killed from outside while starting (a kill storm) says nothing about our code: only failures of
-            // its own count, and even outside kills only up to a bound, so a worker that never gets ready fails.
-            int failures = death == Death.EXTERNAL_KILL ? ++slot.startKills / START_KILLS_PER_FAILURE
-                    + slot.consecutiveStartFailures : ++slot.consecutiveStartFailures;
-            if (failures >= MAX_START_FAILURES) {
+            // Killed from outside while starting (a kill storm) says nothing about our code: only failures of its
+            // own count. Outside kills are bounded by time instead (see checkSomeWorkerReady), so that a stage whose
+            // workers never get ready fails rather than restarting them for ever.
+            if (death == Death.EXTERNAL_KILL) {
+                slot.startKills++;
+            } else if (++slot.consecutiveStartFailures >= MAX_START_FAILURES) {
                 fail(new PipelineException("stage '" + stageName + "': worker " + slot.index + " failed to start "
-                        + slot.consecutiveStartFailures + " times in a row and was killed " + slot.startKills
-                        + " times while starting (last exit code " + exit + "); last error: " + lastError));
+                        + slot.consecutiveStartFailures + " times in a row (last exit code " + exit
+                        + "); last error: " + lastError));
                 return;
             }
         } else {
             LOG.warn("stage '{}': worker {} (pid {}) exited with code {}; restarting it", stageName, slot.index,
                     pid, exit);
         }
-        slot.consecutiveDeaths++;
-        // The first death restarts at once (a replacement is what the run needs); repeated deaths back off.
+        // The first death restarts at once (a replacement is what the run needs); repeated crashes back off.
+        // Outside kills do not: backing off would only leave the stage short of workers for longer.
+        if (death != Death.EXTERNAL_KILL) {
+            slot.consecutiveDeaths++;
+        }
         long backoffMs = slot.consecutiveDeaths <= 1 ? 0
                 : Math.min(5_000, 100L << Math.min(6, slot.consecutiveDeaths - 2));
         slot.restartAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoffMs);
