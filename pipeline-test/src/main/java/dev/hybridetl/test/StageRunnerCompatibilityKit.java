@@ -195,9 +195,14 @@ public abstract class StageRunnerCompatibilityKit {
         Failure thrown = Failure.parse(thrownName);
         long atBatch = 2;
         ThrowMarker marker = new ThrowMarker(dir);
-        PipelineRun run = pipeline(failing(thrownName, phaseName, atBatch).withConfig("markerFile", marker.path()),
-                MemorySource.of(KitInputs.HEADER, KitInputs.rows(40)).withLinesPerBatch(4), new MemorySink())
-                .start();
+        // By line, not by batch sequence: a runner may retry the batch's records in other batches (the processes
+        // placement retries an out-of-memory batch in halves), and the failure must follow the record.
+        int linesPerBatch = 4;
+        long atLine = 2 + atBatch * linesPerBatch; // the header is line 1
+        PipelineRun run = pipeline(failing(thrownName, phaseName, atBatch).withConfig("atLine", Long.toString(atLine))
+                        .withConfig("markerFile", marker.path()),
+                MemorySource.of(KitInputs.HEADER, KitInputs.rows(40)).withLinesPerBatch(linesPerBatch),
+                new MemorySink()).start();
         CompletableFuture<Long> endedAt = run.completion().handle((r, e) -> System.currentTimeMillis());
 
         String what = thrownName + " thrown from " + phaseName;

@@ -379,9 +379,9 @@ final class StageConductor implements Runnable {
         if (p.batch.size() > 1) {
             split(p, "ran a worker out of memory");
         } else {
-            PipelineException e = new PipelineException("stage '" + stageName + "': the record at line "
-                    + (p.batch.size() == 0 ? -1 : p.batch.position(0)) + " does not fit in a worker's heap ("
-                    + failure + ")");
+            PipelineException e = PipelineException.stageFailed(stageName, p.root().batch, "a worker",
+                    "the record at line " + (p.batch.size() == 0 ? -1 : p.batch.position(0))
+                            + " does not fit in its heap (" + failure + ")");
             pending.remove(p.wireSequence());
             release(p);
             complete(p, null, e); // p may be out of the pending table already: fail its root here

@@ -16,7 +16,9 @@ import java.util.Map;
 
 /**
  * {@value #ID}: upper-cases like {@link UpperCaseProvider} but throws {@code throw} (see {@link Failure}) in
- * {@code phase} (open, process or close); in process, on the batch whose sequence is {@code atBatch}. If
+ * {@code phase} (open, process or close); in process, on the batch whose sequence is {@code atBatch}, or, with
+ * {@code atLine}, on any batch that holds the record of that line (so that it throws again when a runner retries
+ * the record in another batch, as the processes placement does with an out-of-memory batch, in halves). If
  * {@code markerFile} is set, the first instance to throw first writes its wall-clock time (epoch ms) there: the
  * instant a test measures "failed promptly" from, also when the transform runs in another JVM.
  */
@@ -39,6 +41,7 @@ public final class FailingProvider implements TransformProvider {
                         + " OutOfMemoryError or RuntimeException",
                 "phase", "open, process or close",
                 "atBatch", "in process: the sequence number of the batch that fails (default 0)",
+                "atLine", "in process: instead of atBatch, fail on any batch holding the record of this line",
                 "markerFile", "where to write the time of the throw (epoch ms)");
     }
 
@@ -48,6 +51,7 @@ public final class FailingProvider implements TransformProvider {
             private Failure failure;
             private Phase phase;
             private long atBatch;
+            private long atLine;
             private String markerFile;
 
             @Override
@@ -55,6 +59,7 @@ public final class FailingProvider implements TransformProvider {
                 failure = Failure.parse(context.config("throw", "RuntimeException"));
                 phase = Phase.parse(context.config("phase", "process"));
                 atBatch = Long.parseLong(context.config("atBatch", "0"));
+                atLine = Long.parseLong(context.config("atLine", "-1"));
                 markerFile = context.config("markerFile", "");
                 if (phase == Phase.OPEN) {
                     fail();
@@ -63,7 +68,7 @@ public final class FailingProvider implements TransformProvider {
 
             @Override
             public void process(RecordBatch in, RecordBatchBuilder out) {
-                if (phase == Phase.PROCESS && in.sequence() == atBatch) {
+                if (phase == Phase.PROCESS && (atLine >= 0 ? holds(in, atLine) : in.sequence() == atBatch)) {
                     fail();
                 }
                 UpperCaseProvider.upperCase(in, out);
@@ -74,6 +79,15 @@ public final class FailingProvider implements TransformProvider {
                 if (phase == Phase.CLOSE) {
                     fail();
                 }
+            }
+
+            private boolean holds(RecordBatch in, long line) {
+                for (int i = 0; i < in.size(); i++) {
+                    if (in.position(i) == line) {
+                        return true;
+                    }
+                }
+                return false;
             }
 
             private void fail() {
