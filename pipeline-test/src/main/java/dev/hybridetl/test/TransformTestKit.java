@@ -162,12 +162,18 @@ public final class TransformTestKit {
     }
 
     /**
-     * Runs on one placement, expecting the run to fail.
+     * Runs on one placement, expecting it to fail: when the pipeline is built (a configuration the transform's
+     * provider refuses up front, see {@code TransformProvider.validate}), or while it runs.
      *
      * @throws AssertionFailedError if the run succeeds or times out
      */
     public TransformFailure failIn(Placement placement) {
-        RunOutcome outcome = run(placement, new MemorySink());
+        RunOutcome outcome;
+        try {
+            outcome = run(placement, new MemorySink());
+        } catch (IllegalArgumentException refusedAtBuild) {
+            return new TransformFailure(Map.of(placement, refusedAtBuild));
+        }
         if (!outcome.failed()) {
             throw new AssertionFailedError(describe(placement) + " was expected to fail but succeeded: "
                     + outcome.result().recordsOut() + " records out, " + outcome.result().recordsRejected()
