@@ -29,12 +29,15 @@ WORKER_LINE = re.compile(r"worker (\d+)\s+batches\s+[\d,]+ \| records\s+[\d,]+ \
 
 
 def children(pid):
-    """PIDs of the live child processes of pid (the worker JVMs)."""
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(p) for p in f.read().split()]
-    except OSError:
-        return []
+    """PIDs of the live child processes of pid (the worker JVMs). Each thread lists the children it forked, and the
+    workers are forked by the conductor thread, not the main one: read every thread's list."""
+    pids = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return pids
 
 
 def file_sha(path):

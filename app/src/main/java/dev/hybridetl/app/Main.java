@@ -36,6 +36,9 @@ public final class Main {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        // --worker-jvm-option takes JVM options, which start with '-': without this, picocli read
+        // --worker-jvm-option=-verbose:gc as a missing value followed by -v (--verbose).
+        cl.setAllowOptionsAsOptionParameters(true);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine failed = ex.getCommandLine();
             err.println("pipeline-app: " + ex.getMessage() + " (see '" + failed.getCommandSpec().qualifiedName()

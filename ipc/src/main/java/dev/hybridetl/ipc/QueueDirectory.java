@@ -45,6 +45,8 @@ public final class QueueDirectory implements AutoCloseable {
     /** Name of the lock file inside a stage directory. */
     public static final String LOCK_FILE = "owner.lock";
     private static final String SHM = "/dev/shm";
+    /** A file in a root whose queues were kept on purpose: sweeps skip it. */
+    static final String KEPT_MARKER = "KEPT";
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -146,8 +148,9 @@ public final class QueueDirectory implements AutoCloseable {
 
     private static boolean isAbandoned(Path root) {
         try {
-            if (System.currentTimeMillis() - Files.getLastModifiedTime(root).toMillis() < SWEEP_MIN_AGE_MS) {
-                return false;
+            if (System.currentTimeMillis() - Files.getLastModifiedTime(root).toMillis() < SWEEP_MIN_AGE_MS
+                    || Files.exists(root.resolve(KEPT_MARKER))) {
+                return false; // being set up, or kept on purpose (--keep-queues): the user deletes it
             }
             List<Path> locks;
             try (Stream<Path> stages = Files.list(root)) {
@@ -194,9 +197,28 @@ public final class QueueDirectory implements AutoCloseable {
         }
     }
 
+    /** Size of the file system that holds {@code dir}, or -1 if it cannot be told. */
+    public static long totalBytes(Path dir) {
+        try {
+            return Files.getFileStore(dir).getTotalSpace();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** True if no root was requested, /dev/shm exists but had too little room, and the temp directory is used. */
     public boolean fellBackFromShm() {
         return fellBackFromShm;
+    }
+
+    /** Marks the root as kept on purpose, so that later runs' sweeps leave it alone. Best effort. */
+    private void markKept() {
+        try {
+            Files.writeString(root.resolve(KEPT_MARKER), "kept by process " + ProcessHandle.current().pid()
+                    + " (--keep-queues); later runs leave this directory alone: delete it when done\n");
+        } catch (IOException | RuntimeException e) {
+            // the queues are kept either way; a later sweep may take them
+        }
     }
 
     /** The stage directory. */
@@ -279,7 +301,9 @@ public final class QueueDirectory implements AutoCloseable {
         }
         closed = true;
         try {
-            if (delete) {
+            if (!delete) {
+                markKept();
+            } else {
                 deleteTree(dir);
                 if (rootCreated) {
                     try {

@@ -119,7 +119,9 @@ final class PipelineEngine {
                     reader.set(r);
                     return Mono.fromCallable(() -> startRunners(r.header())).subscribeOn(blocking)
                             .flatMap(started -> {
-                                Flux<RecordBatch> batches = chain(Guards.flux(sourceContext, r::batches), started);
+                                // A read error reaches the engine through the sink: name the source before it does.
+                                Flux<RecordBatch> batches = chain(Guards.flux(sourceContext, r::batches)
+                                        .onErrorMap(e -> PipelineException.wrap(sourceContext, e)), started);
                                 String sinkContext = "cannot write " + pipeline.sink.description();
                                 return Guards.mono(sinkContext, () -> pipeline.sink.write(batches,
                                         new SinkSettings(eventLoop, blocking, sinkMetrics)))

@@ -203,7 +203,8 @@ final class ProcessStageRunner implements StageRunner {
             results.dispose();
         }
         if (!delete) {
-            LOG.info("stage '{}': queues kept in {}", stage.name(), queueDir.path());
+            LOG.warn("stage '{}': queues kept in {} (later runs leave them alone: delete them when done)",
+                    stage.name(), queueDir.path());
         }
         if (failure != null) {
             throw failure;

@@ -26,6 +26,7 @@ final class QueueSpace {
     private final String stageName;
     private final Path dir;
     private final long reserveBytes;
+    private final long totalBytes;
     private long pausedSinceNanos = -1;
     private long pauses;
 
@@ -33,6 +34,7 @@ final class QueueSpace {
         this.stageName = stageName;
         this.dir = dir;
         this.reserveBytes = reserveBytes(segmentBytes, workers);
+        this.totalBytes = QueueDirectory.totalBytes(dir);
     }
 
     /** What a stage needs free in its queue directory: one input segment and one result segment per worker. */
@@ -56,6 +58,9 @@ final class QueueSpace {
      */
     boolean hasRoom(long now) {
         long free = QueueDirectory.usableBytes(dir);
+        if (free >= 0 && totalBytes >= 0 && totalBytes < reserveBytes) {
+            throw full(free); // the file system is smaller than the stage needs: waiting cannot help
+        }
         if (free < 0 || free >= reserveBytes) {
             pausedSinceNanos = -1;
             return true;
@@ -75,7 +80,8 @@ final class QueueSpace {
         return new PipelineException("stage '" + stageName + "': the queue directory " + dir + " is out of space ("
                 + mib(free) + " MiB free, the stage needs about " + mib(reserveBytes) + " MiB): give it more room"
                 + " (a container's /dev/shm: docker run --shm-size=256m), or put the queues elsewhere with"
-                + " --queue-dir DIR (ProcessSettings.withQueueDir), or use fewer workers");
+                + " --queue-dir DIR (ProcessSettings.withQueueDir), or use fewer workers or smaller queue segments"
+                + " (-Dhybridetl.ipc.segmentBytes=1048576)");
     }
 
     private static long mib(long bytes) {

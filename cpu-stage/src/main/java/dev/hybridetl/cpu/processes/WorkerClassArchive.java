@@ -133,14 +133,32 @@ final class WorkerClassArchive {
      */
     private void pruneOldArchives() {
         try (var files = Files.list(archive.getParent())) {
-            List<Path> archives = files.filter(f -> f.getFileName().toString().endsWith(".jsa"))
+            List<Path> all = files.toList();
+            List<Path> archives = all.stream().filter(f -> f.getFileName().toString().endsWith(".jsa"))
                     .sorted(java.util.Comparator.comparingLong(WorkerClassArchive::modifiedMillis).reversed())
                     .toList();
             for (Path old : archives.subList(Math.min(KEEP_ARCHIVES, archives.size()), archives.size())) {
                 Files.deleteIfExists(old);
             }
+            // An archive being written is <name>.jsa.tmp-<pid>; one whose writer is gone (a pipeline killed with
+            // kill -9 while its first worker dumped) would stay for ever.
+            for (Path f : all) {
+                String name = f.getFileName().toString();
+                int at = name.lastIndexOf(".tmp-");
+                if (at > 0 && !writerAlive(name.substring(at + 5))) {
+                    Files.deleteIfExists(f);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             LOG.info("old worker class archives not pruned: {}", e.toString());
+        }
+    }
+
+    private static boolean writerAlive(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return true; // not ours to judge
         }
     }
 

@@ -79,6 +79,7 @@ public final class WorkerMain {
             System.err.println("usage: WorkerMain <stage dir> <worker index> <incarnation> <parent pid>");
             System.exit(EXIT_START_FAILED);
         }
+        ignoreInterrupt();
         Path stageDir = Path.of(args[0]);
         int worker = Integer.parseInt(args[1]);
         long incarnation = Long.parseLong(args[2]);
@@ -122,6 +123,18 @@ public final class WorkerMain {
         }, "etl-worker-watchdog");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Ctrl-C in a terminal signals the whole foreground process group, workers included: the pipeline handles it
+     * (cancels, then stops its workers), so a worker must not die of it first and be taken for a crash.
+     */
+    private static void ignoreInterrupt() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // no SIGINT on this platform
+        }
     }
 
     /**
