@@ -61,10 +61,13 @@ def sorted_sha(path):
 
 def run_once(args, storm_interval, out_dir, seed):
     out = out_dir / "out.jsonl"
-    cmd = ["java", "-jar", str(JAR), "run", "--input", args.input, "--output", str(out), "--transform",
+    cmd = ["java", "-jar", args.jar, "run", "--input", args.input, "--output", str(out), "--transform",
            args.transform, "--placement", "processes", "--workers", str(args.workers), "--no-progress"]
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # The run's output goes to a file, not a pipe: nobody reads a pipe during the storm, and a full pipe would
+    # block the pipeline's logging (and the conductor thread that logs each restart) until the run ends.
+    log = open(out_dir / "run.log", "w+")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, text=True)
     kills = 0
     rnd = random.Random(seed)
     if storm_interval:
@@ -77,8 +80,11 @@ def run_once(args, storm_interval, out_dir, seed):
                     kills += 1
                 except ProcessLookupError:
                     pass
-    output, _ = proc.communicate()
+    proc.wait()
     wall = time.monotonic() - start
+    log.seek(0)
+    output = log.read()
+    log.close()
     if proc.returncode != 0:
         sys.exit(f"run failed (exit {proc.returncode}):\n{output[-3000:]}")
     restarts = startup_ms = incarnations = 0
@@ -98,6 +104,7 @@ def main():
     ap.add_argument("--interval", type=float, default=2.0)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--jar", default=str(JAR), help="the app jar (copy it aside if you rebuild meanwhile)")
     ap.add_argument("--out")
     args = ap.parse_args()
     if not Path(args.input).exists():
