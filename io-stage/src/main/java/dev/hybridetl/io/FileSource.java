@@ -18,9 +18,15 @@ import java.util.Objects;
  * are passed through untouched. A file is read as gzip if its name ends in {@code .gz} or it starts with the gzip
  * magic bytes.
  *
- * <p>Threading: plain files are read with {@code AsynchronousFileChannel} and framed on the run's event loop; gzip
- * files are inflated on the run's blocking scheduler and framed on the event loop. Nothing blocks the caller or the
- * event loop. The reader reads ahead a few chunks at most and only as batches are demanded.
+ * <p>Any readable path that is not a directory works: a regular file, or an input that can only be read front to back
+ * once (a pipe or FIFO, {@code /dev/stdin}, the {@code /dev/fd/N} of a shell's process substitution, a device). Gzip
+ * is recognised there by peeking at the first two bytes, without seeking. Such an input has no size
+ * ({@link SourceReader#sizeBytes()} is -1).
+ *
+ * <p>Threading: plain regular files are read with {@code AsynchronousFileChannel} and framed on the run's event loop;
+ * gzip files and streams are read (and inflated) by blocking calls on the run's blocking scheduler and framed on the
+ * event loop. Nothing blocks the caller or the event loop. The reader reads ahead a few chunks at most and only as
+ * batches are demanded.
  */
 public final class FileSource implements Source {
     /** Default size of one read, in bytes (1 MiB). */

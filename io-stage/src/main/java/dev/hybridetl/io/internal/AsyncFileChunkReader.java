@@ -11,7 +11,8 @@ import java.nio.file.Path;
 
 /**
  * Reads a plain file with {@link AsynchronousFileChannel}: each {@link #read()} issues one positional read and
- * completes from the channel's completion handler (on its own I/O thread, see {@link AioThreads}), so no caller ever waits on the disk.
+ * completes from the channel's completion handler (on its own I/O thread, see {@link AioThreads}), so no caller ever
+ * waits on the disk. Only for regular files: a positional read of a pipe fails with "Illegal seek".
  */
 final class AsyncFileChunkReader implements ChunkReader {
     private final Path path;
@@ -48,6 +49,13 @@ final class AsyncFileChunkReader implements ChunkReader {
                 }
             }
         });
+    }
+
+    @Override
+    public void skipBeforeNextRead(long bytes) {
+        // Reads are sequential and this runs between two of them, so the completing read no longer touches it.
+        position += bytes;
+        bytesRead = position;
     }
 
     @Override
