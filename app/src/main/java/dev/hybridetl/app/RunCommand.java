@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
         description = {
                 "Run a pipeline: read INPUT (.csv or .csv.gz) asynchronously, transform it on threads or worker "
                         + "processes, write one output line per record in input order, and write rejected records "
-                        + "(REASON<TAB>RAW) to a dead-letter file. Output files appear atomically, only on success.",
+                        + "(REASON<TAB>RAW) to a dead-letter file. Output files appear atomically, only on success; "
+                        + "'-', a pipe or a FIFO is read or written as a stream.",
                 "With no options it runs flights-enrich on the bundled 200k-row flights sample and writes under "
                         + "./out/."},
         footer = {"", "Examples:",
@@ -36,20 +37,25 @@ import java.util.concurrent.Callable;
                 "      --output out/route.jsonl --transform flights-route --workers 2",
                 "  java -jar pipeline-app.jar run -i flights.csv -o enriched.jsonl \\",
                 "      --rejects bad.tsv --config airports=my-airports.csv --placement threads",
+                "  zcat flights.csv.gz | java -jar pipeline-app.jar run -i - -o - > out.jsonl",
                 "", "Exit codes: 0 done, 1 the run failed, 2 bad option or input."})
 final class RunCommand implements Callable<Integer> {
     static final String SAMPLE_RESOURCE = "/samples/flights-200k.csv.gz";
     static final String DEFAULT_TRANSFORM = "flights-enrich";
+    /** What {@code --input -} reads: stdin by its path, so that the source sees a pipe, a FIFO or a file. */
+    static final Path STDIN = Path.of("/dev/stdin");
 
     @Spec
     CommandSpec spec;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE",
-            description = "Input file, .csv or .csv.gz; first line is the header. Default: the bundled flights sample.")
+            description = "Input file, .csv or .csv.gz; first line is the header; '-' reads stdin (any pipe or FIFO "
+                    + "works too). Default: the bundled flights sample.")
     Path input;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Output file (one line per record). Default: out/<input>.<transform>.jsonl")
+            description = "Output file (one line per record); '-' writes to stdout, and the summary goes to stderr. "
+                    + "Default: out/<input>.<transform>.jsonl")
     Path output;
 
     @Option(names = "--rejects", paramLabel = "FILE",
@@ -123,19 +129,25 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Placement where = parsePlacement();
+        boolean stdin = input != null && input.toString().equals("-");
         Path sample = input == null ? extractSample() : null;
         try {
-            Path in = sample != null ? sample : checkedInput(input);
-            OutputPaths paths = OutputPaths.resolve(in, input == null ? "flights-200k" : null, transform, output,
-                    rejects);
+            Path in = sample != null ? sample : stdin ? STDIN : checkedInput(input);
+            OutputPaths paths = OutputPaths.resolve(in, sample != null ? "flights-200k" : stdin ? "stdin" : null,
+                    transform, output, rejects);
+            if (paths.writesToStdout()) {
+                // stdout carries the records: the summary goes to stderr, and so does anything a library prints
+                out = err;
+                System.setOut(System.err);
+            }
             if (sample != null) {
                 out.println("No --input given: running " + transform + " on the bundled sample (200,000 flights).");
             }
             Pipeline pipeline = buildPipeline(in, paths, where);
             PipelineRun run = pipeline.start();
             PipelineResult result = awaitWithCtrlC(run, err);
-            new RunSummary(out).print(transform, where, workers, input == null ? "bundled sample" : in.toString(),
-                    paths, result);
+            new RunSummary(out).print(transform, where, workers,
+                    sample != null ? "bundled sample" : stdin ? "stdin" : in.toString(), paths, result);
             return 0;
         } finally {
             if (sample != null) {

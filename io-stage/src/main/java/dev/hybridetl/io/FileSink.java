@@ -11,18 +11,24 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Writes records to one file and rejects to another, in batch order, and publishes both atomically. Immutable; each
- * {@link #write} is an independent run.
+ * Writes records to one file and rejects to another, in batch order. Immutable; each {@link #write} is an independent
+ * run.
  *
  * <p>Output: each record followed by {@code LF}. Rejects: {@code reason TAB raw LF}, per batch sorted by position.
- * Both files are written under temporary names ({@code .<name>.tmp-<random>}) in their target directories (created
- * if missing) and renamed onto their targets only when everything has been written and forced to disk. The rejects
- * file is always published, empty if there were none. If the input fails or is cancelled, the temporary files are
- * deleted and any older target files are left untouched.
  *
- * <p>Threading: encoding runs on {@code settings.eventLoop()}, writes are asynchronous
- * ({@code AsynchronousFileChannel}, at most one write per file in flight), and the blocking calls (create, fsync,
- * rename, delete) run on {@code settings.blocking()}.
+ * <p>Regular files are written under temporary names ({@code .<name>.tmp-<random>}) in their target directories
+ * (created if missing), and renamed onto their targets only when everything has been written and forced to disk:
+ * both are published or neither is (the rejects file is always published, empty if there were none). If the input
+ * fails or is cancelled, or publishing fails, the temporary files are deleted and any older target files are left
+ * untouched. A symbolic link is followed: the file it points to is replaced, the link stays.
+ *
+ * <p>Streams ({@code /dev/stdout}, {@code /dev/stderr}, a FIFO, a character device, anything under {@code /dev/} or
+ * {@code /proc/}: see {@link #isStream}) are written in place, front to back, and never replaced; on failure their
+ * reader has seen part of the output.
+ *
+ * <p>Threading: encoding runs on {@code settings.eventLoop()}, writes are asynchronous (at most one write per file in
+ * flight: {@code AsynchronousFileChannel} for regular files, a private writer thread for streams), and the blocking
+ * calls (create, fsync, rename, delete) run on {@code settings.blocking()}.
  */
 public final class FileSink implements Sink {
     private final Path output;
@@ -47,6 +53,14 @@ public final class FileSink implements Sink {
             throw new IllegalArgumentException("output and rejects must be different files, both were " + output);
         }
         return new FileSink(output, rejects);
+    }
+
+    /**
+     * True if a sink would write {@code path} in place (stdout, a FIFO, a device) rather than stage it and rename
+     * it. Blocking (it looks at the file system); false for a directory or a path that cannot be examined.
+     */
+    public static boolean isStream(Path path) {
+        return OrderedFileWriter.isStream(Objects.requireNonNull(path, "path"));
     }
 
     /** The records file. */

@@ -47,6 +47,24 @@ class BlockHoundTest {
         copyWithBlockHound(TestRuns.writeGzip(dir.resolve("in.csv.gz"), FlowTest.sample(20_000)));
     }
 
+    @Test
+    void shouldNotBlockEventLoopWhenCopyingFromFifoToFifo() throws Exception {
+        String text = FlowTest.sample(20_000);
+        Path in = TestRuns.mkfifo(dir.resolve("in.pipe"));
+        Path out = TestRuns.mkfifo(dir.resolve("out.pipe"));
+        Thread writer = TestRuns.feed(in, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        var drained = TestRuns.drain(out);
+        try (TestRuns runs = new TestRuns()) {
+            StepVerifier.create(runs.copy(FileSource.of(in).withChunkBytes(8192),
+                            FileSink.of(out, dir.resolve("rej.txt")), runs.sourceSettings(2048, BIG)))
+                    .expectComplete()
+                    .verify(TestRuns.TIMEOUT);
+        }
+        writer.join(TestRuns.TIMEOUT.toMillis());
+        assertThat(drained.get(TestRuns.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                .hasSizeGreaterThan(100_000);
+    }
+
     private void copyWithBlockHound(Path in) throws IOException {
         Path out = dir.resolve("out.csv");
         try (TestRuns runs = new TestRuns()) {

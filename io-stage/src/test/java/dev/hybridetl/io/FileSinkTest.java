@@ -7,12 +7,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +47,7 @@ class FileSinkTest {
         Path out = dir.resolve("deeper/out.jsonl");
         Path rej = dir.resolve("deeper/rejects.txt");
         RecordBatch b0 = batch(0, 2, "a", "", "b").withEarlierRejects(
-                java.util.List.of(reject(9, "malformed", "z"), reject(5, "unknown_origin", "y"), reject(5, "x2", "w")));
+                List.of(reject(9, "malformed", "z"), reject(5, "unknown_origin", "y"), reject(5, "x2", "w")));
         RecordBatch b1 = batch(1, 12, "c\u00ff");
         RecordBatch b2 = batch(2, 13);
 
@@ -114,6 +118,84 @@ class FileSinkTest {
         TestRuns.await("temp files deleted", TestRuns.TIMEOUT, () -> tempCount() == 0);
         assertThat(out).doesNotExist();
         assertThat(rej).doesNotExist();
+    }
+
+    @Test
+    void shouldStreamIntoFifoAndLeaveItAFifoWhenOutputIsNotARegularFile() throws Exception {
+        Path fifo = TestRuns.mkfifo(dir.resolve("out.pipe"));
+        Path rej = dir.resolve("rej.txt");
+        var drained = TestRuns.drain(fifo);
+
+        StepVerifier.create(FileSink.of(fifo, rej).write(Flux.just(batch(0, 2, "a", "b").withEarlierRejects(
+                        List.of(reject(4, "malformed", "z"))), batch(1, 5, "c")), runs.sinkSettings()))
+                .expectComplete().verify(TestRuns.TIMEOUT);
+
+        assertThat(new String(drained.get(20, TimeUnit.SECONDS), StandardCharsets.ISO_8859_1))
+                .isEqualTo("a\nb\nc\n");
+        assertThat(Files.readAttributes(fifo, BasicFileAttributes.class).isOther()).isTrue();
+        assertThat(TestRuns.read(rej)).isEqualTo("malformed\tz\n");
+        assertThat(TestRuns.tempFiles(dir)).isEmpty();
+    }
+
+    @Test
+    void shouldCallDevicesAndStdoutStreamsAndRegularFilesNot() throws IOException {
+        assertThat(FileSink.isStream(Path.of("/dev/null"))).isTrue();
+        assertThat(FileSink.isStream(Path.of("/dev/stdout"))).isTrue();
+        assertThat(FileSink.isStream(dir.resolve("new.jsonl"))).isFalse();
+        assertThat(FileSink.isStream(Files.writeString(dir.resolve("old.jsonl"), "x"))).isFalse();
+        assertThat(FileSink.isStream(dir)).isFalse();
+    }
+
+    @Test
+    void shouldReplaceLinkedFileAndKeepLinkWhenOutputIsASymbolicLink() throws IOException {
+        Path real = Files.writeString(Files.createDirectories(dir.resolve("real")).resolve("out.txt"), "old\n");
+        Path link = Files.createSymbolicLink(dir.resolve("out.txt"), real);
+
+        StepVerifier.create(FileSink.of(link, dir.resolve("rej.txt")).write(Flux.just(batch(0, 2, "new")),
+                        runs.sinkSettings()))
+                .expectComplete().verify(TestRuns.TIMEOUT);
+
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(TestRuns.read(real)).isEqualTo("new\n");
+        assertThat(TestRuns.tempFiles(real.getParent())).isEmpty();
+    }
+
+    @Test
+    void shouldPublishNeitherFileAndNameTheCauseWhenOutputCannotBePublished() throws IOException {
+        Path out = dir.resolve("out.txt");
+        Path rej = Files.writeString(dir.resolve("rej.txt"), "old rejects\n");
+        Flux<RecordBatch> batches = thenTakeName(out,
+                batch(0, 2, "a").withEarlierRejects(List.of(reject(3, "malformed", "z"))));
+
+        StepVerifier.create(FileSink.of(out, rej).write(batches, runs.sinkSettings()))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IOException.class)
+                        .hasMessage("cannot publish " + out + ": Is a directory"))
+                .verify(TestRuns.TIMEOUT);
+
+        assertThat(TestRuns.read(rej)).isEqualTo("old rejects\n");
+        assertThat(out).isDirectory();
+        assertThat(TestRuns.tempFiles(dir)).isEmpty();
+    }
+
+    @Test
+    void shouldRemoveNewRejectsWhenOutputCannotBePublishedAndThereWereNoneBefore() throws IOException {
+        Path out = dir.resolve("out.txt");
+        Path rej = dir.resolve("sub/rej.txt");
+        Flux<RecordBatch> batches = thenTakeName(out, batch(0, 2, "a"));
+
+        StepVerifier.create(FileSink.of(out, rej).write(batches, runs.sinkSettings()))
+                .expectErrorMessage("cannot publish " + out + ": Is a directory")
+                .verify(TestRuns.TIMEOUT);
+
+        assertThat(rej).doesNotExist();
+        assertThat(TestRuns.tempFiles(dir)).isEmpty();
+        assertThat(TestRuns.tempFiles(rej.getParent())).isEmpty();
+    }
+
+    /** The batch, then (while the sink still writes) a directory takes {@code target}'s name: its rename must fail. */
+    private static Flux<RecordBatch> thenTakeName(Path target, RecordBatch batch) {
+        return Flux.concat(Flux.just(batch),
+                Mono.fromCallable(() -> Files.createDirectories(target.resolve("inside"))).then(Mono.empty()));
     }
 
     private int tempCount() {

@@ -6,9 +6,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Entry point of the file sink's internals, used by {@code dev.hybridetl.io.FileSink}. Not an API: may change
@@ -17,15 +17,19 @@ import java.nio.file.StandardOpenOption;
  * <p>Design notes.
  * <ul>
  *   <li><b>Threads.</b> Batches are encoded on the event loop, one buffer per file ({@link BatchEncoder}); the writes
- *       are asynchronous ({@code AsynchronousFileChannel}), and their completion hops back to the event loop.
- *       Creating, fsync-ing, renaming and deleting files block, so they run on the blocking scheduler.</li>
+ *       are asynchronous, and their completion hops back to the event loop. Creating, fsync-ing, renaming and
+ *       deleting files block, so they run on the blocking scheduler.</li>
  *   <li><b>Bounded memory.</b> {@code concatMap} with prefetch 1: one batch being written (one write per file in
  *       flight) and one waiting. Backpressure reaches the pipeline through the demand.</li>
- *   <li><b>Atomic publication.</b> Both files are written under temporary names in their target directories. On
- *       success they are forced to disk and renamed onto their targets ({@code ATOMIC_MOVE}, falling back to
- *       {@code REPLACE_EXISTING} where the file system cannot), rejects first, so that a complete-looking output
- *       implies its rejects are there too. On error or cancel the temporary files are closed and deleted; an older
- *       target file is left as it was.</li>
+ *   <li><b>Regular files: atomic publication, together.</b> Both files are written under temporary names in their
+ *       target directories. On success they are forced to disk and renamed onto their targets, rejects first, so
+ *       that a complete-looking output implies its rejects are there too; if either rename fails, the other is
+ *       undone ({@link Publication}), so the two are published together or not at all. On error or cancel the
+ *       temporary files are closed and deleted; older target files are left as they were.</li>
+ *   <li><b>Streams</b> (stdout, a FIFO, a device: {@link OutputTarget}) are written in place and closed at the end;
+ *       what was written cannot be taken back.</li>
+ *   <li><b>The real cause.</b> Publishing is part of the write, not of the resource's clean-up: a failure to publish
+ *       fails the write with its own message instead of Reactor's "Async resource cleanup failed".</li>
  * </ul>
  */
 public final class OrderedFileWriter {
@@ -40,11 +44,17 @@ public final class OrderedFileWriter {
      */
     public static Mono<Void> write(Path output, Path rejects, Flux<RecordBatch> batches, SinkSettings settings) {
         return Mono.usingWhen(
-                Mono.fromCallable(() -> Outputs.create(output, rejects)).subscribeOn(settings.blocking()),
-                outputs -> writeAll(outputs, batches, settings),
-                outputs -> Mono.fromCallable(outputs::publish).subscribeOn(settings.blocking()).then(),
+                Mono.fromCallable(() -> Outputs.open(output, rejects)).subscribeOn(settings.blocking()),
+                outputs -> writeAll(outputs, batches, settings)
+                        .then(Mono.fromCallable(outputs::publish).subscribeOn(settings.blocking()).then()),
+                outputs -> Mono.empty(),
                 (outputs, error) -> Mono.fromRunnable(outputs::discard).subscribeOn(settings.blocking()),
                 outputs -> Mono.fromRunnable(outputs::discard).subscribeOn(settings.blocking()));
+    }
+
+    /** See {@code FileSink.isStream}. Blocking. */
+    public static boolean isStream(Path path) {
+        return OutputTarget.isStream(path);
     }
 
     private static Mono<Void> writeAll(Outputs outputs, Flux<RecordBatch> batches, SinkSettings settings) {
@@ -60,49 +70,76 @@ public final class OrderedFileWriter {
                 .then();
     }
 
-    /** The two staged files of one write. */
-    private record Outputs(StagedFile records, StagedFile rejects) {
+    /** The two files of one write; publish and discard exclude each other, and only the first of them acts. */
+    private static final class Outputs {
+        private final OutputFile records;
+        private final OutputFile rejects;
+        private boolean ended;
+
+        private Outputs(OutputFile records, OutputFile rejects) {
+            this.records = records;
+            this.rejects = rejects;
+        }
+
+        OutputFile records() {
+            return records;
+        }
+
+        OutputFile rejects() {
+            return rejects;
+        }
 
         /** Blocking. */
-        static Outputs create(Path output, Path rejects) throws IOException {
-            StagedFile records = StagedFile.create(output);
+        static Outputs open(Path output, Path rejects) throws IOException {
+            OutputFile records = openOne(output);
             try {
-                return new Outputs(records, StagedFile.create(rejects));
+                return new Outputs(records, openOne(rejects));
             } catch (IOException | RuntimeException e) {
                 records.discard();
                 throw e;
             }
         }
 
-        /** Blocking. Returns true (a value, so it can be a Callable); on failure discards both and throws. */
-        Boolean publish() throws IOException {
+        private static OutputFile openOne(Path path) throws IOException {
+            OutputTarget target = OutputTarget.of(path);
+            return target.stream() ? StreamFile.open(target) : StagedFile.create(target);
+        }
+
+        /**
+         * Blocking: forces and closes both, then renames the staged ones together; on failure discards both and
+         * throws. Returns true (a value, so that it can be a Callable).
+         */
+        synchronized Boolean publish() throws IOException {
+            if (ended) {
+                return Boolean.TRUE;
+            }
+            ended = true;
             try {
-                records.forceAndClose();
-                rejects.forceAndClose();
-                rejects.publish();
-                records.publish();
+                records.finish();
+                rejects.finish();
+                List<StagedFile> staged = new ArrayList<>(2);
+                for (OutputFile f : List.of(rejects, records)) {
+                    if (f instanceof StagedFile s) {
+                        staged.add(s);
+                    }
+                }
+                Publication.publishAll(staged);
+                return Boolean.TRUE;
             } catch (IOException | RuntimeException e) {
-                discard();
+                records.discard();
+                rejects.discard();
                 throw e;
             }
-            forceDirectory(records.temp().getParent());
-            forceDirectory(rejects.temp().getParent());
-            return Boolean.TRUE;
         }
 
         /** Blocking, never throws. */
-        void discard() {
+        synchronized void discard() {
+            if (ended) {
+                return;
+            }
+            ended = true;
             records.discard();
             rejects.discard();
-        }
-
-        /** Makes the renames durable where the platform allows fsync on a directory; best effort. */
-        private static void forceDirectory(Path dir) {
-            try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-                channel.force(true);
-            } catch (IOException | RuntimeException ignored) {
-                // Not supported everywhere (e.g. Windows); the files themselves are already forced.
-            }
         }
     }
 }
