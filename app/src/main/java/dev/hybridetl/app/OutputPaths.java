@@ -1,6 +1,7 @@
 package dev.hybridetl.app;
 
 import dev.hybridetl.io.FileSink;
+import dev.hybridetl.io.RejectsFormat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,19 +18,20 @@ record OutputPaths(Path output, Path rejects) {
 
     /**
      * Applies the defaults: output {@code ./out/<input stem>.<transform>.jsonl}; rejects next to the output as
-     * {@code <output stem>.rejects.tsv}, except when the output is a stream (stdout, a FIFO, a device), where they go
-     * to {@code ./out/<input stem>.<transform>.rejects.tsv} (beside {@code /dev/stdout} is not a place for a file).
-     * {@code -} names stdout.
+     * {@code <output stem>.rejects.tsv} (or {@code .rejects.jsonl} in that format), except when the output is a stream
+     * (stdout, a FIFO, a device), where they go to {@code ./out/<input stem>.<transform>.rejects.tsv} (beside
+     * {@code /dev/stdout} is not a place for a file). {@code -} names stdout.
      *
      * @param stemOverride a name to use instead of the input's file name (the bundled sample, stdin), or null
      * @throws Main.UsageProblem if an output is a directory or would overwrite the input
      */
-    static OutputPaths resolve(Path input, String stemOverride, String transform, Path output, Path rejects) {
+    static OutputPaths resolve(Path input, String stemOverride, String transform, Path output, Path rejects,
+                               RejectsFormat rejectsFormat) {
         String inputStem = stemOverride != null ? stemOverride : stem(input);
         Path defaultOutput = Path.of("out", inputStem + "." + transform + ".jsonl");
         Path out = output == null ? defaultOutput : dash(output);
         Path rej = rejects != null ? dash(rejects)
-                : siblingWithSuffix(FileSink.isStream(out) ? defaultOutput : out, ".rejects.tsv");
+                : siblingWithSuffix(FileSink.isStream(out) ? defaultOutput : out, ".rejects." + rejectsFormat.cliName());
         for (Path p : new Path[]{out, rej}) {
             if (Files.isDirectory(p)) {
                 throw new Main.UsageProblem("output is a directory, not a file: " + p);

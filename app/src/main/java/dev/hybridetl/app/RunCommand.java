@@ -8,6 +8,7 @@ import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Stage;
 import dev.hybridetl.io.FileSink;
 import dev.hybridetl.io.FileSource;
+import dev.hybridetl.io.RejectsFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,7 +28,7 @@ import java.util.concurrent.Callable;
         description = {
                 "Run a pipeline: read INPUT (.csv or .csv.gz) asynchronously, transform it on threads or worker "
                         + "processes, write one output line per record in input order, and write rejected records "
-                        + "(REASON<TAB>RAW) to a dead-letter file. Output files appear atomically, only on success; "
+                        + "(REASON<TAB>RAW, or JSON lines) to a dead-letter file. Output files appear atomically, only on success; "
                         + "'-', a pipe or a FIFO is read or written as a stream.",
                 "With no options it runs flights-enrich on the bundled 200k-row flights sample and writes under "
                         + "./out/."},
@@ -59,8 +60,14 @@ final class RunCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--rejects", paramLabel = "FILE",
-            description = "Dead-letter file for rejected records. Default: <output without extension>.rejects.tsv")
+            description = "Dead-letter file for rejected records. Default: <output without extension>.rejects.tsv "
+                    + "(.rejects.jsonl with --rejects-format jsonl)")
     Path rejects;
+
+    @Option(names = "--rejects-format", paramLabel = "FORMAT", defaultValue = "tsv",
+            description = "Dead-letter format: 'tsv' (REASON<TAB>RAW, the default) or 'jsonl' (one JSON object per "
+                    + "reject: line, stage, reason, attempts, time, and raw, or raw_base64 if not UTF-8).")
+    String rejectsFormat;
 
     @Option(names = {"-t", "--transform"}, paramLabel = "ID", defaultValue = DEFAULT_TRANSFORM,
             description = "Transform plugin id (default: ${DEFAULT-VALUE}); see the 'transforms' command.")
@@ -129,12 +136,13 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Placement where = parsePlacement();
+        RejectsFormat format = parseRejectsFormat();
         boolean stdin = input != null && input.toString().equals("-");
         Path sample = input == null ? extractSample() : null;
         try {
             Path in = sample != null ? sample : stdin ? STDIN : checkedInput(input);
             OutputPaths paths = OutputPaths.resolve(in, sample != null ? "flights-200k" : stdin ? "stdin" : null,
-                    transform, output, rejects);
+                    transform, output, rejects, format);
             if (paths.writesToStdout()) {
                 // stdout carries the records: the summary goes to stderr, and so does anything a library prints
                 out = err;
@@ -143,7 +151,7 @@ final class RunCommand implements Callable<Integer> {
             if (sample != null) {
                 out.println("No --input given: running " + transform + " on the bundled sample (200,000 flights).");
             }
-            Pipeline pipeline = buildPipeline(in, paths, where);
+            Pipeline pipeline = buildPipeline(in, paths, where, format);
             PipelineRun run = pipeline.start();
             PipelineResult result = awaitWithCtrlC(run, err);
             new RunSummary(out).print(transform, where, workers,
@@ -164,12 +172,20 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private Pipeline buildPipeline(Path in, OutputPaths paths, Placement where) {
+    private RejectsFormat parseRejectsFormat() {
+        try {
+            return RejectsFormat.parse(rejectsFormat);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageProblem(e.getMessage());
+        }
+    }
+
+    private Pipeline buildPipeline(Path in, OutputPaths paths, Placement where, RejectsFormat format) {
         try {
             return Pipeline.builder()
                     .source(FileSource.of(in))
                     .stage(Stage.plugin(transform).withConfig(config).withPlacement(where).withWorkers(workers))
-                    .sink(FileSink.of(paths.output(), paths.rejects()))
+                    .sink(FileSink.of(paths.output(), paths.rejects()).withRejectsFormat(format))
                     .batchBytes(batchBytes)
                     .maxRecordBytes(maxRecordBytes)
                     .maxInFlightBatches(maxInFlight)

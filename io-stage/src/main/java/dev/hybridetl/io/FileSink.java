@@ -14,7 +14,8 @@ import java.util.Objects;
  * Writes records to one file and rejects to another, in batch order. Immutable; each {@link #write} is an independent
  * run.
  *
- * <p>Output: each record followed by {@code LF}. Rejects: {@code reason TAB raw LF}, per batch sorted by position.
+ * <p>Output: each record followed by {@code LF}. Rejects: one line each, per batch sorted by position, in the
+ * {@link RejectsFormat} chosen ({@code reason TAB raw LF} by default, or JSON lines with the reject's whole context).
  *
  * <p>Regular files are written under temporary names ({@code .<name>.tmp-<random>}) in their target directories
  * (created if missing), and renamed onto their targets only when everything has been written and forced to disk:
@@ -33,10 +34,12 @@ import java.util.Objects;
 public final class FileSink implements Sink {
     private final Path output;
     private final Path rejects;
+    private final RejectsFormat rejectsFormat;
 
-    private FileSink(Path output, Path rejects) {
+    private FileSink(Path output, Path rejects, RejectsFormat rejectsFormat) {
         this.output = output;
         this.rejects = rejects;
+        this.rejectsFormat = rejectsFormat;
     }
 
     /**
@@ -52,7 +55,12 @@ public final class FileSink implements Sink {
         if (output.toAbsolutePath().normalize().equals(rejects.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("output and rejects must be different files, both were " + output);
         }
-        return new FileSink(output, rejects);
+        return new FileSink(output, rejects, RejectsFormat.TSV);
+    }
+
+    /** The same sink writing the dead-letter file in {@code format} (default {@link RejectsFormat#TSV}). */
+    public FileSink withRejectsFormat(RejectsFormat format) {
+        return new FileSink(output, rejects, Objects.requireNonNull(format, "format"));
     }
 
     /**
@@ -73,6 +81,11 @@ public final class FileSink implements Sink {
         return rejects;
     }
 
+    /** The dead-letter file's format. */
+    public RejectsFormat rejectsFormat() {
+        return rejectsFormat;
+    }
+
     /** The output path, as given. */
     @Override
     public String description() {
@@ -91,11 +104,11 @@ public final class FileSink implements Sink {
     public Mono<Void> write(Flux<RecordBatch> orderedBatches, SinkSettings settings) {
         Objects.requireNonNull(orderedBatches, "orderedBatches");
         Objects.requireNonNull(settings, "settings");
-        return OrderedFileWriter.write(output, rejects, orderedBatches, settings);
+        return OrderedFileWriter.write(output, rejects, rejectsFormat == RejectsFormat.JSONL, orderedBatches, settings);
     }
 
     @Override
     public String toString() {
-        return "FileSink{output=" + output + ", rejects=" + rejects + '}';
+        return "FileSink{output=" + output + ", rejects=" + rejects + ", " + rejectsFormat.cliName() + '}';
     }
 }

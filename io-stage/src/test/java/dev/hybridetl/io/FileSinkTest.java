@@ -62,6 +62,54 @@ class FileSinkTest {
     }
 
     @Test
+    void shouldWriteEveryFieldOfEachRejectAsAJsonLineAndKeepRawBytesExact() throws IOException {
+        Path out = dir.resolve("out.jsonl");
+        Path rej = dir.resolve("rej.jsonl");
+        long t = java.time.Instant.parse("2025-01-31T12:34:56.789Z").toEpochMilli();
+        byte[][] utf8 = {"plain".getBytes(StandardCharsets.UTF_8), "q\"b\\s/\u0000\u0001\u001f\t\u007f".getBytes(StandardCharsets.UTF_8),
+                "caf\u00e9 \u20ac \ud83d\ude00 \u2028".getBytes(StandardCharsets.UTF_8), new byte[0]};
+        byte[][] notUtf8 = {{(byte) 0xff}, {(byte) 0xc0, (byte) 0x80}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+                {'a', (byte) 0xe2, (byte) 0x82}, {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xe9}};
+        List<Reject> rejects = new java.util.ArrayList<>();
+        for (int i = 0; i < utf8.length; i++) {
+            rejects.add(new Reject(10 + i, "malformed", utf8[i], "route", 2, t));
+        }
+        for (int i = 0; i < notUtf8.length; i++) {
+            rejects.add(new Reject(20 + i, "record_too_long", notUtf8[i], Reject.SOURCE, 1, t));
+        }
+        rejects.add(new Reject(30, "odd\"reason", "x".getBytes(StandardCharsets.UTF_8))); // context never filled in
+
+        StepVerifier.create(FileSink.of(out, rej).withRejectsFormat(RejectsFormat.JSONL)
+                        .write(Flux.just(batch(0, 1, "a").withEarlierRejects(rejects)), runs.sinkSettings()))
+                .expectComplete().verify(TestRuns.TIMEOUT);
+
+        List<String> lines = Files.readAllLines(rej, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(rejects.size());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int i = 0; i < lines.size(); i++) {
+            var node = json.readTree(lines.get(i));
+            Reject expected = rejects.get(i);
+            assertThat(node.get("line").asLong()).isEqualTo(expected.position());
+            assertThat(node.get("reason").asText()).isEqualTo(expected.reason());
+            byte[] raw = node.has("raw") ? node.get("raw").asText().getBytes(StandardCharsets.UTF_8)
+                    : java.util.Base64.getDecoder().decode(node.get("raw_base64").asText());
+            assertThat(raw).as("line %d", i).isEqualTo(expected.raw());
+            assertThat(node.has("raw")).as("line %d as a string", i).isEqualTo(i < utf8.length || i == lines.size() - 1);
+            if (expected.hasContext()) {
+                assertThat(node.get("stage").asText()).isEqualTo(expected.stage());
+                assertThat(node.get("attempts").asInt()).isEqualTo(expected.attempts());
+                assertThat(node.get("time").asText()).isEqualTo("2025-01-31T12:34:56.789Z");
+            } else {
+                assertThat(node.get("stage").isNull()).isTrue();
+                assertThat(node.get("attempts").isNull()).isTrue();
+                assertThat(node.get("time").isNull()).isTrue();
+            }
+        }
+        assertThat(lines.get(0)).isEqualTo("{\"line\":10,\"stage\":\"route\",\"reason\":\"malformed\",\"attempts\":2,"
+                + "\"time\":\"2025-01-31T12:34:56.789Z\",\"raw\":\"plain\"}");
+    }
+
+    @Test
     void shouldPublishEmptyFilesWhenNoBatches() throws IOException {
         Path out = dir.resolve("out.txt");
         Path rej = dir.resolve("rej.txt");

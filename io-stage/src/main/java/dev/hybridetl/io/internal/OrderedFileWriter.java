@@ -39,13 +39,16 @@ public final class OrderedFileWriter {
     /**
      * Writes {@code batches} to {@code output} and their rejects to {@code rejects}.
      *
+     * @param jsonRejects rejects as JSON lines ({@link RejectLines}), else as {@code reason TAB raw}
      * @return completes once both files are durable and published; fails with an {@link IOException} naming the path
      *     on a file system error, or an {@link IllegalStateException} if batches arrive out of sequence
      */
-    public static Mono<Void> write(Path output, Path rejects, Flux<RecordBatch> batches, SinkSettings settings) {
+    public static Mono<Void> write(Path output, Path rejects, boolean jsonRejects, Flux<RecordBatch> batches,
+                                   SinkSettings settings) {
         return Mono.usingWhen(
                 Mono.fromCallable(() -> Outputs.open(output, rejects)).subscribeOn(settings.blocking()),
-                outputs -> writeAll(outputs, batches, settings)
+                outputs -> writeAll(outputs, batches, settings,
+                                jsonRejects ? RejectLines.Format.JSONL : RejectLines.Format.TSV)
                         .then(Mono.fromCallable(outputs::publish).subscribeOn(settings.blocking()).then()),
                 outputs -> Mono.empty(),
                 (outputs, error) -> Mono.fromRunnable(outputs::discard).subscribeOn(settings.blocking()),
@@ -57,8 +60,9 @@ public final class OrderedFileWriter {
         return OutputTarget.isStream(path);
     }
 
-    private static Mono<Void> writeAll(Outputs outputs, Flux<RecordBatch> batches, SinkSettings settings) {
-        BatchEncoder encoder = new BatchEncoder(settings.metrics());
+    private static Mono<Void> writeAll(Outputs outputs, Flux<RecordBatch> batches, SinkSettings settings,
+                                       RejectLines.Format rejectsFormat) {
+        BatchEncoder encoder = new BatchEncoder(settings.metrics(), rejectsFormat);
         return batches
                 .publishOn(settings.eventLoop(), 2)
                 .concatMap(batch -> {
