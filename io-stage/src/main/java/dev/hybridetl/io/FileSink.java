@@ -3,6 +3,7 @@ package dev.hybridetl.io;
 import dev.hybridetl.api.RecordBatch;
 import dev.hybridetl.api.Sink;
 import dev.hybridetl.api.SinkSettings;
+import dev.hybridetl.io.internal.DurableState;
 import dev.hybridetl.io.internal.OrderedFileWriter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,11 +36,13 @@ public final class FileSink implements Sink {
     private final Path output;
     private final Path rejects;
     private final RejectsFormat rejectsFormat;
+    private final DurableState durable;
 
-    private FileSink(Path output, Path rejects, RejectsFormat rejectsFormat) {
+    private FileSink(Path output, Path rejects, RejectsFormat rejectsFormat, DurableState durable) {
         this.output = output;
         this.rejects = rejects;
         this.rejectsFormat = rejectsFormat;
+        this.durable = durable;
     }
 
     /**
@@ -55,12 +58,32 @@ public final class FileSink implements Sink {
         if (output.toAbsolutePath().normalize().equals(rejects.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("output and rejects must be different files, both were " + output);
         }
-        return new FileSink(output, rejects, RejectsFormat.TSV);
+        return new FileSink(output, rejects, RejectsFormat.TSV, null);
     }
 
     /** The same sink writing the dead-letter file in {@code format} (default {@link RejectsFormat#TSV}). */
     public FileSink withRejectsFormat(RejectsFormat format) {
-        return new FileSink(output, rejects, Objects.requireNonNull(format, "format"));
+        return new FileSink(output, rejects, Objects.requireNonNull(format, "format"), durable);
+    }
+
+    /**
+     * The same sink as one side of {@code run}'s checkpoints: it forces its temporary files and writes a checkpoint
+     * beside the output every so often ({@link DurableRun.Options}), continues a resumed run's temporary files, and
+     * on failure keeps them if the run was asked to. Needs the run's {@link FileSource#withCheckpoints} source. For
+     * one run only.
+     *
+     * @throws IllegalArgumentException if {@code run} is for other files
+     */
+    public FileSink withCheckpoints(DurableRun run) {
+        if (!same(run.output(), output) || !same(run.rejects(), rejects)) {
+            throw new IllegalArgumentException("the durable run writes " + run.output() + " and " + run.rejects()
+                    + ", not " + output + " and " + rejects);
+        }
+        return new FileSink(output, rejects, rejectsFormat, run.state());
+    }
+
+    private static boolean same(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     /**
@@ -104,7 +127,8 @@ public final class FileSink implements Sink {
     public Mono<Void> write(Flux<RecordBatch> orderedBatches, SinkSettings settings) {
         Objects.requireNonNull(orderedBatches, "orderedBatches");
         Objects.requireNonNull(settings, "settings");
-        return OrderedFileWriter.write(output, rejects, rejectsFormat == RejectsFormat.JSONL, orderedBatches, settings);
+        return OrderedFileWriter.write(output, rejects, rejectsFormat == RejectsFormat.JSONL, orderedBatches, settings,
+                durable);
     }
 
     @Override

@@ -82,8 +82,15 @@ final class TestRuns implements AutoCloseable {
 
     /** Source -> identity map -> sink, as the engine wires it (delivery on the event loop). */
     Mono<Void> copy(FileSource source, FileSink sink, SourceSettings settings) {
+        return copy(source, sink, settings, batches -> batches);
+    }
+
+    /** As {@link #copy(FileSource, FileSink, SourceSettings)}, with {@code between} applied to the batches. */
+    Mono<Void> copy(FileSource source, FileSink sink, SourceSettings settings,
+                    java.util.function.UnaryOperator<reactor.core.publisher.Flux<RecordBatch>> between) {
         return Mono.usingWhen(source.open(settings),
-                reader -> sink.write(reader.batches().map(b -> b).publishOn(eventLoop, 2), sinkSettings()),
+                reader -> sink.write(between.apply(reader.batches().map(b -> b)).publishOn(eventLoop, 2),
+                        sinkSettings()),
                 reader -> Mono.fromRunnable(reader::close));
     }
 

@@ -40,6 +40,13 @@ final class AsyncFileChunkReader implements ChunkReader {
                 sink.error(new IOException("input file " + path + " is closed"));
                 return;
             }
+            if (skippedPastEnd()) {
+                if (gate.exit()) {
+                    sink.error(new IOException("input file " + path + " ends at byte " + sizeBytes
+                            + ", before the resume point at byte " + position));
+                }
+                return;
+            }
             byte[] buffer = new byte[chunkBytes];
             try {
                 channel.read(ByteBuffer.wrap(buffer), position, sink, new Handler(buffer));
@@ -56,6 +63,11 @@ final class AsyncFileChunkReader implements ChunkReader {
         // Reads are sequential and this runs between two of them, so the completing read no longer touches it.
         position += bytes;
         bytesRead = position;
+    }
+
+    /** A skip past the end: the file is shorter than the point a resumed run continues at. */
+    private boolean skippedPastEnd() {
+        return position > sizeBytes && sizeBytes >= 0;
     }
 
     @Override

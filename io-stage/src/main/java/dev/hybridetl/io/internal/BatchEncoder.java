@@ -15,7 +15,7 @@ import java.util.List;
  *   output:  record LF record LF ...
  *   rejects: one line per reject        (sorted by position, stable; format: {@link RejectLines})
  * </pre>
- * Also checks that batches arrive in sequence 0, 1, 2, ... Owned by one thread at a time (the event loop).
+ * Also checks that batches arrive in sequence 0, 1, 2, ... (or k, k + 1, ... after a resume) Owned by one thread at a time (the event loop).
  *
  * <p>Records are encoded into one reused direct buffer: the writer encodes batch k+1 only after batch k's write has
  * completed ({@code concatMap}), so one buffer is enough. A heap buffer would be copied again by the JDK into a
@@ -32,9 +32,11 @@ final class BatchEncoder {
     /** Reused for every batch's records; replaced by a bigger one when a batch does not fit. */
     private ByteBuffer recordsBuffer = ByteBuffer.allocateDirect(256 * 1024);
 
-    BatchEncoder(StageMetrics metrics, RejectLines.Format rejectsFormat) {
+    /** @param firstSequence the sequence number of the first batch (not 0 when a run resumes) */
+    BatchEncoder(StageMetrics metrics, RejectLines.Format rejectsFormat, long firstSequence) {
         this.metrics = metrics;
         this.rejectsFormat = rejectsFormat;
+        this.expectedSequence = firstSequence;
     }
 
     /** The two buffers of one batch, ready to write; valid until the next {@link #encode}. */
@@ -49,7 +51,7 @@ final class BatchEncoder {
     Encoded encode(RecordBatch batch) {
         if (batch.sequence() != expectedSequence) {
             throw new IllegalStateException("sink expected batch " + expectedSequence + " but received batch "
-                    + batch.sequence() + ": batches must arrive in sequence order, contiguous from 0");
+                    + batch.sequence() + ": batches must arrive in sequence order, contiguous");
         }
         expectedSequence++;
         long startNanos = System.nanoTime();

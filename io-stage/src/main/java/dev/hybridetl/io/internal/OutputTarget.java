@@ -27,10 +27,10 @@ import java.nio.file.attribute.BasicFileAttributes;
  * @param descriptor for {@code /dev/stdout} and {@code /dev/stderr}, the process's descriptor; else null
  * @param stream true if written in place rather than staged
  */
-record OutputTarget(Path given, Path publishAt, FileDescriptor descriptor, boolean stream) {
+public record OutputTarget(Path given, Path publishAt, FileDescriptor descriptor, boolean stream) {
 
     /** Blocking (it looks at the file system). */
-    static OutputTarget of(Path given) throws IOException {
+    public static OutputTarget of(Path given) throws IOException {
         String name = given.toString();
         if (name.equals("/dev/stdout")) {
             return new OutputTarget(given, given, FileDescriptor.out, true);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -61,6 +62,24 @@ final class StagedFile implements OutputFile {
             }
         } catch (IOException e) {
             throw new IOException("cannot create output file " + target.given() + ": " + InputFiles.describe(e), e);
+        }
+    }
+
+    /**
+     * Blocking. Reopens the temporary file {@code temp} of a dead run to continue it: cuts it to {@code length}
+     * (what its checkpoint committed; anything after is a partial batch) and appends from there.
+     */
+    static StagedFile reopen(OutputTarget target, Path temp, long length) throws IOException {
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.truncate(length);
+                ch.force(false);
+            }
+            return new StagedFile(target, temp, AioThreads.open(temp, "write", Set.of(StandardOpenOption.WRITE)),
+                    length);
+        } catch (IOException e) {
+            throw new IOException("cannot reopen " + temp + " to resume " + target.given() + ": "
+                    + InputFiles.describe(e), e);
         }
     }
 
@@ -160,6 +179,13 @@ final class StagedFile implements OutputFile {
         }
     }
 
+    /** Blocking, idempotent, never throws: closes the channel and keeps the temp file, for a later resume. */
+    void keep() {
+        if (finished.compareAndSet(false, true)) {
+            owned.close();
+        }
+    }
+
     /** Blocking, idempotent, never throws: closes the channel and deletes the temp file (after publish: no-op). */
     @Override
     public void discard() {
@@ -170,8 +196,8 @@ final class StagedFile implements OutputFile {
         try {
             Files.deleteIfExists(temp);
         } catch (IOException ignored) {
-            // Best effort: a leftover temp file has a name that cannot be mistaken for output, and the next run
-            // on the same output removes it.
+            // Best effort: a leftover temp file has a name that cannot be mistaken for output, and the next
+            // checkpointed run on the same output removes it.
         }
     }
 }
