@@ -103,9 +103,13 @@ public final class DurableRun implements AutoCloseable {
      *                     resume, instead of deleting them
      */
     public record Options(Duration checkpointEvery, long checkpointBytes, boolean keepProgress) {
-        /** Every second or 64 MiB; progress is not kept on failure. */
+        /**
+         * Every second or 16 MiB of output, whichever comes first; progress is not kept on failure. A checkpoint is
+         * written beside the writes, not in their way, so the interval bounds the work a kill can cost (about a
+         * second's) rather than the run's speed; see 0005-resume.md for what it costs.
+         */
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(1), 64L * 1024 * 1024, false);
+            return new Options(Duration.ofSeconds(1), 16L * 1024 * 1024, false);
         }
 
         public Options {
@@ -293,6 +297,9 @@ public final class DurableRun implements AutoCloseable {
     }
 
     private static String progress(Checkpoint c) {
+        if (c.next().offset() == 0) {
+            return "it had started on " + c.input().path() + " and reached no checkpoint yet";
+        }
         return String.format("%,d records and %,d rejects written, up to line %,d of %s", c.recordsOut(),
                 c.recordsRejected(), c.next().line() - 1, c.input().path());
     }

@@ -263,7 +263,7 @@ class ResumeTest {
         Files.move(rej.resolveSibling(c.rejectsTemp()), rej);
         new Checkpoint(Checkpoint.State.PUBLISHING, c.outputTemp(), c.outputLength(), c.rejects(), c.rejectsTemp(),
                 c.rejectsLength(), c.next(), c.recordsOut(), c.recordsRejected(), c.input(), c.job())
-                .write(Checkpoint.fileOf(out));
+                .write(Checkpoint.fileOf(out), true);
         long outputLength = Files.size(out.resolveSibling(c.outputTemp()));
 
         assertThatThrownBy(() -> DurableRun.open(in, out, rej, JOB, DurableRun.Start.RESUME, EVERY_BATCH))

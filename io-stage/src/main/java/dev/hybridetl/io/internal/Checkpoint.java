@@ -67,8 +67,15 @@ public record Checkpoint(State state, String outputTemp, long outputLength, Path
                 recordsOut, recordsRejected, input, job);
     }
 
-    /** Blocking: replaces {@code file} with this checkpoint, durably (see the class notes). */
-    public void write(Path file) throws IOException {
+    /**
+     * Blocking: replaces {@code file} with this checkpoint (see the class notes).
+     *
+     * @param durableRename also force the directory, so that the rename itself survives a crash. A periodic
+     *     checkpoint does not need that: if the rename is lost, the previous checkpoint is still there, and it still
+     *     matches the files (a resume cuts them back further). The "publishing" mark does: the renames it announces
+     *     must not survive a crash that the mark did not.
+     */
+    public void write(Path file, boolean durableRename) throws IOException {
         Properties p = new Properties();
         p.setProperty("format", FORMAT);
         p.setProperty("state", state.name().toLowerCase(java.util.Locale.ROOT));
@@ -106,7 +113,9 @@ public record Checkpoint(State state, String outputTemp, long outputLength, Path
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        Publication.forceDirectory(file.getParent());
+        if (durableRename) {
+            Publication.forceDirectory(file.getParent());
+        }
     }
 
     /**

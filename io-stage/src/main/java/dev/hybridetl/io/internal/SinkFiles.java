@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Checkpoints. After each batch's output is written (event loop), the sink knows exactly which input produced
  * the bytes so far: {@link #batchWritten} records that as the <em>committed</em> state. When one is due (time or
- * bytes since the last), a checkpoint is written on the blocking scheduler while the writes go on: both temp files
+ * bytes since the last), a checkpoint is written on the blocking scheduler while the writes go on: the temp files
  * are forced ({@code fdatasync}), which covers every write that completed before, then the checkpoint file is
- * replaced. Writes after the committed state only lengthen the files beyond what the checkpoint says; a resume cuts
+ * replaced. Each force costs a journal commit that appends may have to wait for, so checkpoints are few (a second
+ * apart by default) and skip what they need not do (an unchanged rejects file, the directory's fsync). Writes after the committed state only lengthen the files beyond what the checkpoint says; a resume cuts
  * them back. At most one checkpoint is in flight; a failed one fails the write at the next batch.
  */
 final class SinkFiles {
@@ -35,6 +36,8 @@ final class SinkFiles {
     private long lastCheckpointNanos = System.nanoTime();
     private final AtomicBoolean checkpointInFlight = new AtomicBoolean();
     private volatile Throwable checkpointFailure;
+    /** Length of the rejects file at the last force; guarded by this. */
+    private long forcedRejectsLength = -1;
 
     /** Where the input stands after the committed batches, and the file lengths and counts they produced. */
     private record Committed(SourcePoint next, long outputLength, long rejectsLength, long recordsOut,
@@ -145,15 +148,19 @@ final class SinkFiles {
     /** Blocking: forces both files and records {@code state} as the checkpoint, unless the files have ended. */
     private synchronized Boolean checkpoint(Committed state) throws IOException {
         if (!ended) {
-            forceBoth();
+            forceBoth(state);
             writeCheckpoint(state, Checkpoint.State.RUNNING);
         }
         return Boolean.TRUE;
     }
 
-    private void forceBoth() throws IOException {
+    /** Forces what {@code state} counts; the rejects file only if it grew since the last checkpoint (it rarely does). */
+    private void forceBoth(Committed state) throws IOException {
         ((StagedFile) records).force();
-        ((StagedFile) rejects).force();
+        if (state.rejectsLength != forcedRejectsLength) {
+            ((StagedFile) rejects).force();
+            forcedRejectsLength = state.rejectsLength;
+        }
     }
 
     private void writeCheckpoint(Committed state, Checkpoint.State phase) throws IOException {
@@ -162,7 +169,8 @@ final class SinkFiles {
         try {
             new Checkpoint(phase, out.temp().getFileName().toString(), state.outputLength, rej.publishAt(),
                     rej.temp().getFileName().toString(), state.rejectsLength, state.next, state.recordsOut,
-                    state.recordsRejected, durable.input(), durable.job()).write(durable.checkpointFile());
+                    state.recordsRejected, durable.input(), durable.job())
+                    .write(durable.checkpointFile(), phase == Checkpoint.State.PUBLISHING);
         } catch (IOException e) {
             throw new IOException("cannot write the checkpoint " + durable.checkpointFile() + ": "
                     + InputFiles.reason(e), e);
@@ -213,7 +221,7 @@ final class SinkFiles {
         ended = true;
         if (checkpointing && durable.keepOnFailure()) {
             try {
-                forceBoth();
+                forceBoth(committed);
                 writeCheckpoint(committed, Checkpoint.State.RUNNING);
             } catch (IOException | RuntimeException e) {
                 // The previous checkpoint stays: older, but it still matches the files (a resume cuts them back).
