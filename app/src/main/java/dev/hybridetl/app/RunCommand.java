@@ -6,10 +6,13 @@ import dev.hybridetl.api.PipelineRun;
 import dev.hybridetl.api.Placement;
 import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Stage;
+import dev.hybridetl.api.PipelineException;
+import dev.hybridetl.io.DurableRun;
 import dev.hybridetl.io.FileSink;
 import dev.hybridetl.io.FileSource;
 import dev.hybridetl.io.RejectsFormat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,6 +42,8 @@ import java.util.concurrent.Callable;
                 "  java -jar pipeline-app.jar run -i flights.csv -o enriched.jsonl \\",
                 "      --rejects bad.tsv --config airports=my-airports.csv --placement threads",
                 "  zcat flights.csv.gz | java -jar pipeline-app.jar run -i - -o - > out.jsonl",
+                "  java -jar pipeline-app.jar run -i big.csv.gz -o out.jsonl --resume",
+                "      (after a run that died: continues it where its last checkpoint was)",
                 "", "Exit codes: 0 done, 1 the run failed, 2 bad option or input."})
 final class RunCommand implements Callable<Integer> {
     static final String SAMPLE_RESOURCE = "/samples/flights-200k.csv.gz";
@@ -120,6 +125,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Show a progress bar when stderr is a terminal (default: on; --no-progress hides it).")
     boolean progress;
 
+    @Mixin
+    ResumeOptions durability = new ResumeOptions();
+
     @Option(names = {"-v", "--verbose"}, description = "Log more, and print stack traces on errors.")
     boolean verbose;
 
@@ -151,11 +159,15 @@ final class RunCommand implements Callable<Integer> {
             if (sample != null) {
                 out.println("No --input given: running " + transform + " on the bundled sample (200,000 flights).");
             }
-            Pipeline pipeline = buildPipeline(in, paths, where, format);
-            PipelineRun run = pipeline.start();
-            PipelineResult result = awaitWithCtrlC(run, err);
-            new RunSummary(out).print(transform, where, workers,
-                    sample != null ? "bundled sample" : stdin ? "stdin" : in.toString(), paths, result);
+            try (DurableRun durable = durability.open(in, paths, ResumeOptions.job(transform, config, batchBytes,
+                    maxRecordBytes, format.cliName()), err)) {
+                Pipeline pipeline = buildPipeline(in, paths, where, format, durable);
+                PipelineRun run = pipeline.start();
+                PipelineResult result = awaitWithCtrlC(run, durable, err);
+                new RunSummary(out).print(transform, where, workers,
+                        sample != null ? "bundled sample" : stdin ? "stdin" : in.toString(), paths, result,
+                        durable.resumed());
+            }
             return 0;
         } finally {
             if (sample != null) {
@@ -180,12 +192,14 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private Pipeline buildPipeline(Path in, OutputPaths paths, Placement where, RejectsFormat format) {
+    private Pipeline buildPipeline(Path in, OutputPaths paths, Placement where, RejectsFormat format,
+                                   DurableRun durable) {
         try {
             return Pipeline.builder()
-                    .source(FileSource.of(in))
+                    .source(FileSource.of(in).withCheckpoints(durable))
                     .stage(Stage.plugin(transform).withConfig(config).withPlacement(where).withWorkers(workers))
-                    .sink(FileSink.of(paths.output(), paths.rejects()).withRejectsFormat(format))
+                    .sink(FileSink.of(paths.output(), paths.rejects()).withRejectsFormat(format)
+                            .withCheckpoints(durable))
                     .batchBytes(batchBytes)
                     .maxRecordBytes(maxRecordBytes)
                     .maxInFlightBatches(maxInFlight)
@@ -218,20 +232,27 @@ final class RunCommand implements Callable<Integer> {
             }
             Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
+        // Every run extracts a fresh copy; one fixed time makes each copy the same input to --resume.
+        Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.fromMillis(0));
         return tmp;
     }
 
     /**
      * Waits for the run, showing progress; Ctrl-C (SIGINT/SIGTERM) cancels it and waits for its cleanup so that no
-     * worker process, thread or partial file outlives the JVM.
+     * worker process, thread or partial file outlives the JVM (with --keep-progress, the partial files stay for
+     * --resume).
      */
-    private PipelineResult awaitWithCtrlC(PipelineRun run, PrintWriter err) throws InterruptedException {
+    private PipelineResult awaitWithCtrlC(PipelineRun run, DurableRun durable, PrintWriter err)
+            throws InterruptedException {
+        boolean keeps = durability.keepProgress && durable.checkpoints();
         Thread hook = new Thread(() -> {
             if (run.isDone()) {
                 return;
             }
             err.println();
-            err.println("pipeline-app: interrupted: cancelling the run, nothing is published");
+            err.println(keeps ? "pipeline-app: interrupted: cancelling the run; its progress is kept, run the same "
+                    + "command with --resume to continue" : "pipeline-app: interrupted: cancelling the run, nothing "
+                    + "is published");
             err.flush();
             run.cancel();
             try {
@@ -239,11 +260,18 @@ final class RunCommand implements Callable<Integer> {
             } catch (Exception ignored) {
                 // The JVM is going down; nothing more can be done.
             }
+            durable.close(); // the main thread may not get to it before the JVM halts
         }, "etl-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             boolean showBar = progress && System.console() != null;
             return showBar ? ProgressDisplay.follow(run, transform) : run.await();
+        } catch (PipelineException e) {
+            if (keeps) {
+                err.println("pipeline-app: the run's progress is kept: after fixing the cause, run the same command "
+                        + "with --resume to continue");
+            }
+            throw e;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
