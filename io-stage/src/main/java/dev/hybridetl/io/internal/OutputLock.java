@@ -46,6 +46,16 @@ public final class OutputLock implements AutoCloseable {
      * @throws Busy if another live run (this process included) holds it
      */
     public static OutputLock acquire(Path target) throws IOException {
+        try {
+            return tryAcquire(target);
+        } catch (Busy busy) {
+            throw busy;
+        } catch (IOException e) {
+            throw new IOException("cannot lock output " + target + ": " + InputFiles.describe(e), e);
+        }
+    }
+
+    private static OutputLock tryAcquire(Path target) throws IOException {
         Path file = fileOf(target);
         Files.createDirectories(file.getParent());
         for (int attempt = 0; attempt < 10; attempt++) {
