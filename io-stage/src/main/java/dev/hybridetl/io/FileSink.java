@@ -22,7 +22,9 @@ import java.util.Objects;
  * (created if missing), and renamed onto their targets only when everything has been written and forced to disk:
  * both are published or neither is (the rejects file is always published, empty if there were none). If the input
  * fails or is cancelled, or publishing fails, the temporary files are deleted and any older target files are left
- * untouched. A symbolic link is followed: the file it points to is replaced, the link stays.
+ * untouched. A symbolic link is followed: the file it points to is replaced, the link stays. A process killed
+ * mid-write leaves its temporary files behind; a sink {@linkplain #withCheckpoints checkpointed} by a
+ * {@link DurableRun} makes them resumable, and the next {@code DurableRun} on the output resumes or removes them.
  *
  * <p>Streams ({@code /dev/stdout}, {@code /dev/stderr}, a FIFO, a character device, anything under {@code /dev/} or
  * {@code /proc/}: see {@link #isStream}) are written in place, front to back, and never replaced; on failure their

@@ -107,9 +107,13 @@ public final class OutputLock implements AutoCloseable {
         }
     }
 
-    /** Blocking, never throws: deletes the lock file, then releases the lock. Idempotent. */
+    /**
+     * Blocking, never throws: deletes the lock file, then releases the lock. Idempotent; synchronized because the
+     * CLI's shutdown hook and its main thread may both close it, and a second delete after the release could remove
+     * the lock file of the next run.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!channel.isOpen()) {
             return;
         }
