@@ -6,9 +6,13 @@ import dev.hybridetl.api.PipelineRun;
 import dev.hybridetl.api.Placement;
 import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Stage;
+import dev.hybridetl.api.PipelineException;
+import dev.hybridetl.io.DurableRun;
 import dev.hybridetl.io.FileSink;
 import dev.hybridetl.io.FileSource;
+import dev.hybridetl.io.RejectsFormat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,7 +31,8 @@ import java.util.concurrent.Callable;
         description = {
                 "Run a pipeline: read INPUT (.csv or .csv.gz) asynchronously, transform it on threads or worker "
                         + "processes, write one output line per record in input order, and write rejected records "
-                        + "(REASON<TAB>RAW) to a dead-letter file. Output files appear atomically, only on success.",
+                        + "(REASON<TAB>RAW, or JSON lines) to a dead-letter file. Output files appear atomically, only on success; "
+                        + "'-', a pipe or a FIFO is read or written as a stream.",
                 "With no options it runs flights-enrich on the bundled 200k-row flights sample and writes under "
                         + "./out/."},
         footer = {"", "Examples:",
@@ -36,25 +41,38 @@ import java.util.concurrent.Callable;
                 "      --output out/route.jsonl --transform flights-route --workers 2",
                 "  java -jar pipeline-app.jar run -i flights.csv -o enriched.jsonl \\",
                 "      --rejects bad.tsv --config airports=my-airports.csv --placement threads",
+                "  zcat flights.csv.gz | java -jar pipeline-app.jar run -i - -o - > out.jsonl",
+                "  java -jar pipeline-app.jar run -i big.csv.gz -o out.jsonl --resume",
+                "      (after a run that died: continues it where its last checkpoint was)",
                 "", "Exit codes: 0 done, 1 the run failed, 2 bad option or input."})
 final class RunCommand implements Callable<Integer> {
     static final String SAMPLE_RESOURCE = "/samples/flights-200k.csv.gz";
     static final String DEFAULT_TRANSFORM = "flights-enrich";
+    /** What {@code --input -} reads: stdin by its path, so that the source sees a pipe, a FIFO or a file. */
+    static final Path STDIN = Path.of("/dev/stdin");
 
     @Spec
     CommandSpec spec;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE",
-            description = "Input file, .csv or .csv.gz; first line is the header. Default: the bundled flights sample.")
+            description = "Input file, .csv or .csv.gz; first line is the header; '-' reads stdin (any pipe or FIFO "
+                    + "works too). Default: the bundled flights sample.")
     Path input;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Output file (one line per record). Default: out/<input>.<transform>.jsonl")
+            description = "Output file (one line per record); '-' writes to stdout, and the summary goes to stderr. "
+                    + "Default: out/<input>.<transform>.jsonl")
     Path output;
 
     @Option(names = "--rejects", paramLabel = "FILE",
-            description = "Dead-letter file for rejected records. Default: <output without extension>.rejects.tsv")
+            description = "Dead-letter file for rejected records. Default: <output without extension>.rejects.tsv "
+                    + "(.rejects.jsonl with --rejects-format jsonl)")
     Path rejects;
+
+    @Option(names = "--rejects-format", paramLabel = "FORMAT", defaultValue = "tsv",
+            description = "Dead-letter format: 'tsv' (REASON<TAB>RAW, the default) or 'jsonl' (one JSON object per "
+                    + "reject: line, stage, reason, attempts, time, and raw, or raw_base64 if not UTF-8).")
+    String rejectsFormat;
 
     @Option(names = {"-t", "--transform"}, paramLabel = "ID", defaultValue = DEFAULT_TRANSFORM,
             description = "Transform plugin id (default: ${DEFAULT-VALUE}); see the 'transforms' command.")
@@ -107,6 +125,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Show a progress bar when stderr is a terminal (default: on; --no-progress hides it).")
     boolean progress;
 
+    @Mixin
+    ResumeOptions durability = new ResumeOptions();
+
     @Option(names = {"-v", "--verbose"}, description = "Log more, and print stack traces on errors.")
     boolean verbose;
 
@@ -123,19 +144,30 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Placement where = parsePlacement();
+        RejectsFormat format = parseRejectsFormat();
+        boolean stdin = input != null && input.toString().equals("-");
         Path sample = input == null ? extractSample() : null;
         try {
-            Path in = sample != null ? sample : checkedInput(input);
-            OutputPaths paths = OutputPaths.resolve(in, input == null ? "flights-200k" : null, transform, output,
-                    rejects);
+            Path in = sample != null ? sample : stdin ? STDIN : checkedInput(input);
+            OutputPaths paths = OutputPaths.resolve(in, sample != null ? "flights-200k" : stdin ? "stdin" : null,
+                    transform, output, rejects, format);
+            if (paths.writesToStdout()) {
+                // stdout carries the records: the summary goes to stderr, and so does anything a library prints
+                out = err;
+                System.setOut(System.err);
+            }
             if (sample != null) {
                 out.println("No --input given: running " + transform + " on the bundled sample (200,000 flights).");
             }
-            Pipeline pipeline = buildPipeline(in, paths, where);
-            PipelineRun run = pipeline.start();
-            PipelineResult result = awaitWithCtrlC(run, err);
-            new RunSummary(out).print(transform, where, workers, input == null ? "bundled sample" : in.toString(),
-                    paths, result);
+            try (DurableRun durable = durability.open(in, paths, ResumeOptions.job(transform, config, batchBytes,
+                    maxRecordBytes, format.cliName()), err)) {
+                Pipeline pipeline = buildPipeline(in, paths, where, format, durable);
+                PipelineRun run = pipeline.start();
+                PipelineResult result = awaitWithCtrlC(run, durable, err);
+                new RunSummary(out).print(transform, where, workers,
+                        sample != null ? "bundled sample" : stdin ? "stdin" : in.toString(), paths, result,
+                        durable.resumed());
+            }
             return 0;
         } finally {
             if (sample != null) {
@@ -152,12 +184,22 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private Pipeline buildPipeline(Path in, OutputPaths paths, Placement where) {
+    private RejectsFormat parseRejectsFormat() {
+        try {
+            return RejectsFormat.parse(rejectsFormat);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageProblem(e.getMessage());
+        }
+    }
+
+    private Pipeline buildPipeline(Path in, OutputPaths paths, Placement where, RejectsFormat format,
+                                   DurableRun durable) {
         try {
             return Pipeline.builder()
-                    .source(FileSource.of(in))
+                    .source(FileSource.of(in).withCheckpoints(durable))
                     .stage(Stage.plugin(transform).withConfig(config).withPlacement(where).withWorkers(workers))
-                    .sink(FileSink.of(paths.output(), paths.rejects()))
+                    .sink(FileSink.of(paths.output(), paths.rejects()).withRejectsFormat(format)
+                            .withCheckpoints(durable))
                     .batchBytes(batchBytes)
                     .maxRecordBytes(maxRecordBytes)
                     .maxInFlightBatches(maxInFlight)
@@ -190,20 +232,27 @@ final class RunCommand implements Callable<Integer> {
             }
             Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
+        // Every run extracts a fresh copy; one fixed time makes each copy the same input to --resume.
+        Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.fromMillis(0));
         return tmp;
     }
 
     /**
      * Waits for the run, showing progress; Ctrl-C (SIGINT/SIGTERM) cancels it and waits for its cleanup so that no
-     * worker process, thread or partial file outlives the JVM.
+     * worker process, thread or partial file outlives the JVM (with --keep-progress, the partial files stay for
+     * --resume).
      */
-    private PipelineResult awaitWithCtrlC(PipelineRun run, PrintWriter err) throws InterruptedException {
+    private PipelineResult awaitWithCtrlC(PipelineRun run, DurableRun durable, PrintWriter err)
+            throws InterruptedException {
+        boolean keeps = durability.keepProgress && durable.checkpoints();
         Thread hook = new Thread(() -> {
             if (run.isDone()) {
                 return;
             }
             err.println();
-            err.println("pipeline-app: interrupted: cancelling the run, nothing is published");
+            err.println(keeps ? "pipeline-app: interrupted: cancelling the run; its progress is kept, run the same "
+                    + "command with --resume to continue" : "pipeline-app: interrupted: cancelling the run, nothing "
+                    + "is published");
             err.flush();
             run.cancel();
             try {
@@ -211,11 +260,18 @@ final class RunCommand implements Callable<Integer> {
             } catch (Exception ignored) {
                 // The JVM is going down; nothing more can be done.
             }
+            durable.close(); // the main thread may not get to it before the JVM halts
         }, "etl-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             boolean showBar = progress && System.console() != null;
             return showBar ? ProgressDisplay.follow(run, transform) : run.await();
+        } catch (PipelineException e) {
+            if (keeps) {
+                err.println("pipeline-app: the run's progress is kept: after fixing the cause, run the same command "
+                        + "with --resume to continue");
+            }
+            throw e;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

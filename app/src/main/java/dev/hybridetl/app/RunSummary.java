@@ -3,8 +3,10 @@ package dev.hybridetl.app;
 import dev.hybridetl.api.PipelineResult;
 import dev.hybridetl.api.Placement;
 import dev.hybridetl.api.StageResult;
+import dev.hybridetl.io.DurableRun;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 
 /** Prints the end-of-run summary: counts, wall time, throughput, and per-stage (and per-worker) figures. */
 final class RunSummary {
@@ -15,11 +17,13 @@ final class RunSummary {
     }
 
     void print(String transform, Placement placement, int workers, String input, OutputPaths paths,
-               PipelineResult r) {
+               PipelineResult r, Optional<DurableRun.Resumed> resumed) {
         double wallS = r.wallNanos() / 1e9;
         out.printf("%s on %d %s: done in %.2f s%n", transform, workers,
                 placement == Placement.THREADS ? "threads" : "worker processes", wallS);
         out.printf("  input     %s (%,d bytes read)%n", input, r.bytesRead());
+        resumed.ifPresent(at -> out.printf("  resumed   at line %,d: %,d records and %,d rejects were written before; "
+                + "the counts below are this run's%n", at.line(), at.recordsOut(), at.recordsRejected()));
         out.printf("  records   in %,d | out %,d | rejected %,d%n", r.recordsIn(), r.recordsOut(),
                 r.recordsRejected());
         out.printf("  speed     %,.0f records/s%n", r.recordsPerSecond());

@@ -34,8 +34,9 @@ class CliTest {
         Outcome o = cli("run", "--help");
 
         assertThat(o.exitCode()).isZero();
-        assertThat(o.out()).contains("--input", "--output", "--rejects", "--transform", "--config", "--placement",
-                "--workers", "--queue-dir", "--keep-queues", "--verbose", "Examples:", "Exit codes");
+        assertThat(o.out()).contains("--input", "--output", "--rejects", "--rejects-format", "--transform", "--config",
+                "--placement", "--workers", "--queue-dir", "--keep-queues", "--resume", "--restart", "--keep-progress",
+                "--checkpoint-every", "--verbose", "Examples:", "Exit codes");
     }
 
     @Test
@@ -102,6 +103,28 @@ class CliTest {
 
         assertThat(o.exitCode()).isEqualTo(2);
         assertThat(o.err()).contains("overwrite the input");
+    }
+
+    @Test
+    void shouldExit2WithOneLineWhenResumeOptionsAreBad() throws IOException {
+        Path in = Files.writeString(dir.resolve("in.csv"), "h\nx\n");
+        Outcome both = cli("run", "-i", in.toString(), "-o", dir.resolve("o.jsonl").toString(), "--resume", "--restart");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err().strip()).isEqualTo("pipeline-app: --resume and --restart exclude each other");
+
+        Outcome interval = cli("run", "-i", in.toString(), "-o", dir.resolve("o.jsonl").toString(),
+                "--checkpoint-every", "0");
+        assertThat(interval.exitCode()).isEqualTo(2);
+        assertThat(interval.err().strip()).isEqualTo("pipeline-app: --checkpoint-every must be between 0 and 86400 "
+                + "seconds, was 0.0");
+
+        Outcome nothing = cli("run", "-i", in.toString(), "-o", dir.resolve("o.jsonl").toString(), "--resume");
+        assertThat(nothing.exitCode()).isEqualTo(2);
+        assertThat(nothing.err().strip()).isEqualTo("pipeline-app: nothing to resume: there is no checkpoint of an "
+                + "earlier run beside " + dir.resolve("o.jsonl") + " (run without --resume to start)");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("in.csv");
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.hybridetl.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hybridetl.test.LeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -9,8 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,6 +84,74 @@ class FlightsJobTest {
         assertThat(Files.readString(rejects)).contains("malformed\t", "unknown_both\t", "unknown_origin\t",
                 "unknown_destination\t");
         assertThat(o.out()).contains("rejected " + rejectLines);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"threads", "processes"})
+    void shouldWriteSameRejectsWithFullContextWhenRejectsFormatIsJsonl(String placement) throws IOException {
+        Path tsv = dir.resolve("edge.rejects.tsv");
+        CliTest.Outcome t = CliTest.cli("run", "-i", KnownAnswers.EDGE_CASES.toString(), "-o",
+                dir.resolve("edge.jsonl").toString(), "-t", "flights-route", "--workers", "2", "--batch-bytes", "64",
+                "--placement", placement);
+        long before = System.currentTimeMillis();
+        CliTest.Outcome j = CliTest.cli("run", "-i", KnownAnswers.EDGE_CASES.toString(), "-o",
+                dir.resolve("edge-j.jsonl").toString(), "-t", "flights-route", "--workers", "2", "--batch-bytes",
+                "64", "--placement", placement, "--rejects-format", "jsonl");
+        long after = System.currentTimeMillis();
+
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        assertThat(j.exitCode()).as(j.err()).isZero();
+        Path jsonl = dir.resolve("edge-j.rejects.jsonl");
+        assertThat(j.out()).contains("rejects   " + jsonl);
+        // The input's lines as BufferedReader splits them (LF, CRLF, lone CR): line N of the file is lines[N - 1].
+        List<String> input = new java.io.BufferedReader(new java.io.StringReader(
+                Files.readString(KnownAnswers.EDGE_CASES, StandardCharsets.ISO_8859_1))).lines().toList();
+        List<String> tsvLines = Files.readAllLines(tsv, StandardCharsets.ISO_8859_1);
+        List<String> jsonLines = Files.readAllLines(jsonl, StandardCharsets.UTF_8);
+        assertThat(jsonLines).hasSize(tsvLines.size()).hasSize(20);
+        ObjectMapper json = new ObjectMapper();
+        long previousLine = 0;
+        for (int i = 0; i < jsonLines.size(); i++) {
+            JsonNode r = json.readTree(jsonLines.get(i));
+            String[] reasonAndRaw = tsvLines.get(i).split("\t", 2);
+            assertThat(r.get("reason").asText()).isEqualTo(reasonAndRaw[0]);
+            // The edge cases are ASCII, so raw is a JSON string; its UTF-8 bytes are the TSV's raw bytes.
+            assertThat(r.get("raw").asText().getBytes(StandardCharsets.UTF_8))
+                    .isEqualTo(reasonAndRaw[1].getBytes(StandardCharsets.ISO_8859_1));
+            long line = r.get("line").asLong();
+            assertThat(line).isGreaterThan(previousLine);
+            assertThat(input.get((int) line - 1)).as("line %d of the input", line).isEqualTo(reasonAndRaw[1]);
+            previousLine = line;
+            assertThat(r.get("stage").asText()).isEqualTo("flights-route");
+            assertThat(r.get("attempts").asInt()).isEqualTo(1);
+            long time = java.time.Instant.parse(r.get("time").asText()).toEpochMilli();
+            assertThat(time).isBetween(before, after);
+            assertThat(r.get("time").asText()).endsWith("Z");
+        }
+    }
+
+    @Test
+    void shouldNameTheSourceAsStageWhenRecordIsTooLongInJsonl() throws IOException {
+        String header = "date,delay,distance,origin,destination\n";
+        Path in = Files.writeString(dir.resolve("long.csv"), header + "x".repeat(5000) + "\n");
+
+        CliTest.Outcome o = CliTest.cli("run", "-i", in.toString(), "-o", dir.resolve("long.jsonl").toString(),
+                "--max-record-bytes", "1000", "--workers", "1", "--placement", "threads", "--rejects-format", "jsonl");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        JsonNode r = new ObjectMapper().readTree(Files.readString(dir.resolve("long.rejects.jsonl")));
+        assertThat(r.get("stage").asText()).isEqualTo("source");
+        assertThat(r.get("reason").asText()).isEqualTo("record_too_long");
+        assertThat(r.get("line").asLong()).isEqualTo(2);
+        assertThat(r.get("raw").asText()).isEqualTo("x".repeat(1000));
+    }
+
+    @Test
+    void shouldExit2WithOneLineWhenRejectsFormatIsUnknown() {
+        CliTest.Outcome o = CliTest.cli("run", "--rejects-format", "xml");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err().strip()).isEqualTo("pipeline-app: unknown rejects format 'xml'; use 'tsv' or 'jsonl'");
     }
 
     @Test

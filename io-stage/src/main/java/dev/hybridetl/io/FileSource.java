@@ -3,6 +3,7 @@ package dev.hybridetl.io;
 import dev.hybridetl.api.Source;
 import dev.hybridetl.api.SourceReader;
 import dev.hybridetl.api.SourceSettings;
+import dev.hybridetl.io.internal.DurableState;
 import dev.hybridetl.io.internal.SourceOpener;
 import reactor.core.publisher.Mono;
 
@@ -18,9 +19,15 @@ import java.util.Objects;
  * are passed through untouched. A file is read as gzip if its name ends in {@code .gz} or it starts with the gzip
  * magic bytes.
  *
- * <p>Threading: plain files are read with {@code AsynchronousFileChannel} and framed on the run's event loop; gzip
- * files are inflated on the run's blocking scheduler and framed on the event loop. Nothing blocks the caller or the
- * event loop. The reader reads ahead a few chunks at most and only as batches are demanded.
+ * <p>Any readable path that is not a directory works: a regular file, or an input that can only be read front to back
+ * once (a pipe or FIFO, {@code /dev/stdin}, the {@code /dev/fd/N} of a shell's process substitution, a device). Gzip
+ * is recognised there by peeking at the first two bytes, without seeking. Such an input has no size
+ * ({@link SourceReader#sizeBytes()} is -1).
+ *
+ * <p>Threading: plain regular files are read with {@code AsynchronousFileChannel} and framed on the run's event loop;
+ * gzip files and streams are read (and inflated) by blocking calls on the run's blocking scheduler and framed on the
+ * event loop. Nothing blocks the caller or the event loop. The reader reads ahead a few chunks at most and only as
+ * batches are demanded.
  */
 public final class FileSource implements Source {
     /** Default size of one read, in bytes (1 MiB). */
@@ -28,10 +35,12 @@ public final class FileSource implements Source {
 
     private final Path path;
     private final int chunkBytes;
+    private final DurableState durable;
 
-    private FileSource(Path path, int chunkBytes) {
+    private FileSource(Path path, int chunkBytes, DurableState durable) {
         this.path = path;
         this.chunkBytes = chunkBytes;
+        this.durable = durable;
     }
 
     /**
@@ -40,7 +49,7 @@ public final class FileSource implements Source {
      * @throws NullPointerException if {@code path} is null
      */
     public static FileSource of(Path path) {
-        return new FileSource(Objects.requireNonNull(path, "path"), DEFAULT_CHUNK_BYTES);
+        return new FileSource(Objects.requireNonNull(path, "path"), DEFAULT_CHUNK_BYTES, null);
     }
 
     /**
@@ -53,7 +62,21 @@ public final class FileSource implements Source {
         if (chunkBytes < 1) {
             throw new IllegalArgumentException("chunkBytes must be positive, was " + chunkBytes);
         }
-        return new FileSource(path, chunkBytes);
+        return new FileSource(path, chunkBytes, durable);
+    }
+
+    /**
+     * The same source as one side of {@code run}'s checkpoints: it starts where the run resumes (the header is read
+     * first, as always; then it continues at the checkpoint's byte offset and line number), and it tells the run's
+     * sink where each batch ends. For one run only.
+     *
+     * @throws IllegalArgumentException if {@code run} is for another input
+     */
+    public FileSource withCheckpoints(DurableRun run) {
+        if (!run.input().toAbsolutePath().normalize().equals(path.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("the durable run reads " + run.input() + ", not " + path);
+        }
+        return new FileSource(path, chunkBytes, run.state());
     }
 
     /** The file this source reads. */
@@ -84,7 +107,7 @@ public final class FileSource implements Source {
     @Override
     public Mono<SourceReader> open(SourceSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        return SourceOpener.open(path, chunkBytes, settings);
+        return SourceOpener.open(path, chunkBytes, settings, durable);
     }
 
     @Override

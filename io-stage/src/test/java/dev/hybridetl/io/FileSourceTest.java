@@ -98,6 +98,57 @@ class FileSourceTest {
         assertThat(read.records()).containsExactly("2:a", "3:b");
     }
 
+    static Stream<Arguments> streamInputs() {
+        return Stream.of(
+                Arguments.of("crlf", "h1,h2\r\na,b\r\nc,d\r\n", false),
+                Arguments.of("mixed, no final terminator", "h\r\na\nb\rc\r\nd", false),
+                Arguments.of("empty", "", false),
+                Arguments.of("one byte", "h", false),
+                Arguments.of("many lines", FlowTest.sample(20_000), false),
+                Arguments.of("gzip, many lines", FlowTest.sample(20_000), true),
+                Arguments.of("gzip, empty", "", true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("streamInputs")
+    void shouldReadFifoFrontToBackWhenInputCannotSeek(String name, String text, boolean gzip) throws Exception {
+        Path fifo = TestRuns.mkfifo(dir.resolve("in.pipe")); // no .gz in the name: gzip is found by its magic
+        Thread writer = TestRuns.feed(fifo, gzip ? TestRuns.gzip(text) : text.getBytes(StandardCharsets.ISO_8859_1));
+
+        SourceReader reader = FileSource.of(fifo).withChunkBytes(4096).open(runs.sourceSettings(1000, BIG))
+                .block(TestRuns.TIMEOUT);
+        TestRuns.Read read;
+        try {
+            read = new TestRuns.Read(reader.header(), reader.batches().collectList().block(TestRuns.TIMEOUT));
+            assertThat(reader.sizeBytes()).isEqualTo(-1);
+        } finally {
+            reader.close();
+        }
+        writer.join(TestRuns.TIMEOUT.toMillis());
+
+        assertThat(read.header()).isEqualTo(TestRuns.expectedHeader(text));
+        assertThat(read.records()).isEqualTo(TestRuns.expectedRecords(text));
+        assertBatchesWellFormed(read.batches());
+        assertThat(Files.isRegularFile(fifo)).isFalse();
+    }
+
+    @Test
+    void shouldReadEveryMemberWhenGzipStreamHasConcatenatedMembers() throws Exception {
+        String first = FlowTest.sample(3000);
+        String second = "2001-01-01T00:01,1,2,AAA,BBB\nlast\n";
+        byte[] a = TestRuns.gzip(first);
+        byte[] b = TestRuns.gzip(second);
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        Path fifo = TestRuns.mkfifo(dir.resolve("members.pipe"));
+        Thread writer = TestRuns.feed(fifo, both);
+
+        TestRuns.Read read = runs.readAll(FileSource.of(fifo), runs.sourceSettings(BIG, BIG));
+        writer.join(TestRuns.TIMEOUT.toMillis());
+
+        assertThat(read.records()).isEqualTo(TestRuns.expectedRecords(first + second));
+    }
+
     @Test
     void shouldEmitNoBatchesWhenFileIsEmptyOrHeaderOnly() throws IOException {
         Path empty = TestRuns.write(dir.resolve("empty.csv"), "");

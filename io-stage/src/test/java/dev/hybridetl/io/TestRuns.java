@@ -12,6 +12,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringReader;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -80,8 +82,15 @@ final class TestRuns implements AutoCloseable {
 
     /** Source -> identity map -> sink, as the engine wires it (delivery on the event loop). */
     Mono<Void> copy(FileSource source, FileSink sink, SourceSettings settings) {
+        return copy(source, sink, settings, batches -> batches);
+    }
+
+    /** As {@link #copy(FileSource, FileSink, SourceSettings)}, with {@code between} applied to the batches. */
+    Mono<Void> copy(FileSource source, FileSink sink, SourceSettings settings,
+                    java.util.function.UnaryOperator<reactor.core.publisher.Flux<RecordBatch>> between) {
         return Mono.usingWhen(source.open(settings),
-                reader -> sink.write(reader.batches().map(b -> b).publishOn(eventLoop, 2), sinkSettings()),
+                reader -> sink.write(between.apply(reader.batches().map(b -> b)).publishOn(eventLoop, 2),
+                        sinkSettings()),
                 reader -> Mono.fromRunnable(reader::close));
     }
 
@@ -105,14 +114,65 @@ final class TestRuns implements AutoCloseable {
     }
 
     static Path writeGzip(Path file, String text) throws IOException {
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-        }
-        return file;
+        return Files.write(file, gzip(text));
     }
 
     static String read(Path file) throws IOException {
         return Files.readString(file, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Makes a FIFO with the real {@code mkfifo}. */
+    static Path mkfifo(Path path) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("mkfifo " + path + " failed: " + out);
+        }
+        return path;
+    }
+
+    /**
+     * Writes {@code bytes} into the FIFO from a thread of its own, in small pieces with pauses, so that the reader
+     * sees partial reads; the open blocks until the reader has opened its end.
+     */
+    static Thread feed(Path fifo, byte[] bytes) {
+        Thread t = new Thread(() -> {
+            try (OutputStream out = Files.newOutputStream(fifo)) {
+                for (int at = 0; at < bytes.length; at += 777) {
+                    out.write(bytes, at, Math.min(777, bytes.length - at));
+                    out.flush();
+                    if (at % (777 * 16) == 0) {
+                        LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, THREAD_PREFIX + "feed");
+        t.start();
+        return t;
+    }
+
+    /** Reads the FIFO to its end on a thread of its own; the future holds what was read. */
+    static CompletableFuture<byte[]> drain(Path fifo) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(Files.readAllBytes(fifo));
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, THREAD_PREFIX + "drain");
+        t.start();
+        return result;
+    }
+
+    static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return bytes.toByteArray();
     }
 
     /** Names in {@code dir} that look like our temp files. */

@@ -36,7 +36,21 @@ final class AioThreads {
 
     /** Blocking. Opens {@code path} with a private I/O thread named {@code etl-aio-<role>-N}. */
     static OwnedChannel open(Path path, String role, Set<? extends OpenOption> options) throws IOException {
-        String name = "etl-aio-" + role + "-" + COUNTER.getAndIncrement();
+        ExecutorService executor = singleThread("etl-aio-" + role);
+        try {
+            return new OwnedChannel(AsynchronousFileChannel.open(path, options, executor), executor);
+        } catch (IOException | RuntimeException e) {
+            executor.shutdown();
+            throw e;
+        }
+    }
+
+    /**
+     * One started daemon thread named {@code <prefix>-N} behind a lock-free queue: submitting from the event loop
+     * never parks it. Also serves the blocking writes of a stream output ({@link StreamFile}).
+     */
+    static ExecutorService singleThread(String prefix) {
+        String name = prefix + "-" + COUNTER.getAndIncrement();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new LinkedTransferQueue<>(), r -> {
                     Thread t = new Thread(r, name);
@@ -44,11 +58,6 @@ final class AioThreads {
                     return t;
                 });
         executor.prestartAllCoreThreads();
-        try {
-            return new OwnedChannel(AsynchronousFileChannel.open(path, options, executor), executor);
-        } catch (IOException | RuntimeException e) {
-            executor.shutdown();
-            throw e;
-        }
+        return executor;
     }
 }

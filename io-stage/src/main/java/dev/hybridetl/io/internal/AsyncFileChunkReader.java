@@ -11,7 +11,8 @@ import java.nio.file.Path;
 
 /**
  * Reads a plain file with {@link AsynchronousFileChannel}: each {@link #read()} issues one positional read and
- * completes from the channel's completion handler (on its own I/O thread, see {@link AioThreads}), so no caller ever waits on the disk.
+ * completes from the channel's completion handler (on its own I/O thread, see {@link AioThreads}), so no caller ever
+ * waits on the disk. Only for regular files: a positional read of a pipe fails with "Illegal seek".
  */
 final class AsyncFileChunkReader implements ChunkReader {
     private final Path path;
@@ -39,6 +40,13 @@ final class AsyncFileChunkReader implements ChunkReader {
                 sink.error(new IOException("input file " + path + " is closed"));
                 return;
             }
+            if (skippedPastEnd()) {
+                if (gate.exit()) {
+                    sink.error(new IOException("input file " + path + " ends at byte " + sizeBytes
+                            + ", before the resume point at byte " + position));
+                }
+                return;
+            }
             byte[] buffer = new byte[chunkBytes];
             try {
                 channel.read(ByteBuffer.wrap(buffer), position, sink, new Handler(buffer));
@@ -48,6 +56,18 @@ final class AsyncFileChunkReader implements ChunkReader {
                 }
             }
         });
+    }
+
+    @Override
+    public void skipBeforeNextRead(long bytes) {
+        // Reads are sequential and this runs between two of them, so the completing read no longer touches it.
+        position += bytes;
+        bytesRead = position;
+    }
+
+    /** A skip past the end: the file is shorter than the point a resumed run continues at. */
+    private boolean skippedPastEnd() {
+        return position > sizeBytes && sizeBytes >= 0;
     }
 
     @Override

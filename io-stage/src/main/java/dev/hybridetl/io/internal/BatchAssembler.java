@@ -34,12 +34,21 @@ final class BatchAssembler {
     private List<Reject> rejects = new ArrayList<>();
     private long rejectBytes;
 
-    /** @param sizeHintBytes input size if known (caps the first allocation for small files), else a large value */
-    BatchAssembler(int batchBytes, long sizeHintBytes, StageMetrics metrics) {
+    /**
+     * @param sizeHintBytes input size if known (caps the first allocation for small files), else a large value
+     * @param firstSequence the first batch's sequence number (not 0 when a run resumes)
+     */
+    BatchAssembler(int batchBytes, long sizeHintBytes, StageMetrics metrics, long firstSequence) {
         this.batchBytes = batchBytes;
         this.metrics = metrics;
         this.remainingHintBytes = Math.max(0, sizeHintBytes);
+        this.nextSequence = firstSequence;
         startBatch(FIRST_RECORD_CAPACITY);
+    }
+
+    /** The sequence number the next {@link #close} gives. */
+    long nextSequence() {
+        return nextSequence;
     }
 
     /** Appends bytes to the open record. */

@@ -5,7 +5,6 @@ import dev.hybridetl.api.Reject;
 import dev.hybridetl.api.StageMetrics;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -14,9 +13,9 @@ import java.util.List;
  * Encodes a batch into the bytes of the two output files, one buffer each, copying every byte once:
  * <pre>
  *   output:  record LF record LF ...
- *   rejects: reason TAB raw LF ...      (sorted by position, stable)
+ *   rejects: one line per reject        (sorted by position, stable; format: {@link RejectLines})
  * </pre>
- * Also checks that batches arrive in sequence 0, 1, 2, ... Owned by one thread at a time (the event loop).
+ * Also checks that batches arrive in sequence 0, 1, 2, ... (or k, k + 1, ... after a resume) Owned by one thread at a time (the event loop).
  *
  * <p>Records are encoded into one reused direct buffer: the writer encodes batch k+1 only after batch k's write has
  * completed ({@code concatMap}), so one buffer is enough. A heap buffer would be copied again by the JDK into a
@@ -25,16 +24,19 @@ import java.util.List;
  */
 final class BatchEncoder {
     private static final byte LF = '\n';
-    private static final byte TAB = '\t';
     private static final Comparator<Reject> BY_POSITION = Comparator.comparingLong(Reject::position);
 
     private final StageMetrics metrics;
+    private final RejectLines.Format rejectsFormat;
     private long expectedSequence;
     /** Reused for every batch's records; replaced by a bigger one when a batch does not fit. */
     private ByteBuffer recordsBuffer = ByteBuffer.allocateDirect(256 * 1024);
 
-    BatchEncoder(StageMetrics metrics) {
+    /** @param firstSequence the sequence number of the first batch (not 0 when a run resumes) */
+    BatchEncoder(StageMetrics metrics, RejectLines.Format rejectsFormat, long firstSequence) {
         this.metrics = metrics;
+        this.rejectsFormat = rejectsFormat;
+        this.expectedSequence = firstSequence;
     }
 
     /** The two buffers of one batch, ready to write; valid until the next {@link #encode}. */
@@ -49,7 +51,7 @@ final class BatchEncoder {
     Encoded encode(RecordBatch batch) {
         if (batch.sequence() != expectedSequence) {
             throw new IllegalStateException("sink expected batch " + expectedSequence + " but received batch "
-                    + batch.sequence() + ": batches must arrive in sequence order, contiguous from 0");
+                    + batch.sequence() + ": batches must arrive in sequence order, contiguous");
         }
         expectedSequence++;
         long startNanos = System.nanoTime();
@@ -73,29 +75,12 @@ final class BatchEncoder {
         return out.flip();
     }
 
-    private static ByteBuffer rejects(List<Reject> rejects) {
+    private ByteBuffer rejects(List<Reject> rejects) {
         if (rejects.isEmpty()) {
             return ByteBuffer.allocate(0);
         }
         Reject[] sorted = rejects.toArray(new Reject[0]);
         Arrays.sort(sorted, BY_POSITION); // stable (TimSort): equal positions keep their order
-        byte[][] reasons = new byte[sorted.length][];
-        int size = 0;
-        for (int i = 0; i < sorted.length; i++) {
-            reasons[i] = sorted[i].reason().getBytes(StandardCharsets.ISO_8859_1);
-            size += reasons[i].length + 1 + sorted[i].raw().length + 1;
-        }
-        byte[] out = new byte[size];
-        int at = 0;
-        for (int i = 0; i < sorted.length; i++) {
-            System.arraycopy(reasons[i], 0, out, at, reasons[i].length);
-            at += reasons[i].length;
-            out[at++] = TAB;
-            byte[] raw = sorted[i].raw();
-            System.arraycopy(raw, 0, out, at, raw.length);
-            at += raw.length;
-            out[at++] = LF;
-        }
-        return ByteBuffer.wrap(out);
+        return RejectLines.encode(sorted, rejectsFormat);
     }
 }

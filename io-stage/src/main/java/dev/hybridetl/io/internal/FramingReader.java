@@ -78,8 +78,17 @@ final class FramingReader implements SourceReader {
     private Mono<Step> step() {
         return chunks.read()
                 .publishOn(eventLoop)
-                .map(chunk -> chunk.isEof() ? new Step(framer.finish(), true)
-                        : new Step(framer.frame(chunk.bytes(), chunk.length()), false));
+                .map(chunk -> {
+                    if (chunk.isEof()) {
+                        return new Step(framer.finish(), true);
+                    }
+                    Step step = new Step(framer.frame(chunk.bytes(), chunk.length()), false);
+                    long skip = framer.takeRequestedSkip(); // a resumed read jumps to where the earlier run stopped
+                    if (skip > 0) {
+                        chunks.skipBeforeNextRead(skip);
+                    }
+                    return step;
+                });
     }
 
     @Override

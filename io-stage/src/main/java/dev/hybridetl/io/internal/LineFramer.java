@@ -27,7 +27,13 @@ import java.util.List;
  *       {@code min(maxRecordBytes, 4096)} bytes; the rest of the line is skipped without being stored. The header
  *       has no such fallback (transforms need it whole), so a header over the limit fails the read.</li>
  *   <li><b>Batches</b> close at the first record boundary at or after {@code batchBytes}; the framing time since the
- *       previous batch is reported with each batch.</li>
+ *       previous batch is reported with each batch. Where the input continues after each batch (byte offset, line,
+ *       a pending {@code CR}) goes to {@link SourcePositions}, for checkpoints.</li>
+ *   <li><b>Resuming</b> at a {@link SourcePoint}: the header is framed as always (transforms need it), then the
+ *       bytes up to the point are jumped over, in the chunk at hand or by asking the reader to skip
+ *       ({@link #takeRequestedSkip()}), and numbering continues at the point's line. Since the point is a batch end
+ *       of the earlier run and batches close by size from their first record, the batches that follow are cut
+ *       exactly as the earlier run cut them.</li>
  * </ul>
  */
 final class LineFramer {
@@ -37,6 +43,13 @@ final class LineFramer {
 
     private final int maxRecordBytes;
     private final BatchAssembler batch;
+    /** Where batch ends are reported; null if nobody asks. */
+    private final SourcePositions positions;
+    /** Where to continue once the header is read; null for a fresh read or once reached. */
+    private SourcePoint resumeAt;
+    /** Offset of the next chunk's first byte in the input (skipped bytes included). */
+    private long consumed;
+    private long requestedSkip;
 
     private byte[] header = new byte[256];
     private int headerLength;
@@ -49,8 +62,28 @@ final class LineFramer {
     private long unreportedBusyNanos;
 
     LineFramer(int maxRecordBytes, BatchAssembler batch) {
+        this(maxRecordBytes, batch, SourcePoint.START, null);
+    }
+
+    /**
+     * @param start where to continue after the header ({@link SourcePoint#START} for a fresh read)
+     * @param positions where to report batch ends, or null
+     */
+    LineFramer(int maxRecordBytes, BatchAssembler batch, SourcePoint start, SourcePositions positions) {
         this.maxRecordBytes = maxRecordBytes;
         this.batch = batch;
+        this.positions = positions;
+        this.resumeAt = start.isStart() ? null : start;
+    }
+
+    /**
+     * Bytes the reader must skip before the next chunk: the rest of the way to the resume point, when it lies beyond
+     * the chunk just framed. Asking clears it.
+     */
+    long takeRequestedSkip() {
+        long skip = requestedSkip;
+        requestedSkip = 0;
+        return skip;
     }
 
     /** The header line, or null while it is incomplete. */
@@ -66,6 +99,8 @@ final class LineFramer {
     List<RecordBatch> frame(byte[] bytes, int length) {
         long startNanos = System.nanoTime();
         List<RecordBatch> completed = List.of();
+        long chunkStart = consumed;
+        consumed += length;
         int i = 0;
         if (pendingCr && length > 0) {
             pendingCr = false;
@@ -97,9 +132,13 @@ final class LineFramer {
             }
             i = end + 1;
             endLine();
+            if (resumeAt != null && headerText != null) {
+                i = jumpToResumePoint(bytes, length, chunkStart, i);
+                continue;
+            }
             if (batch.full()) {
                 long now = System.nanoTime();
-                completed = add(completed, batch.close(unreportedBusyNanos + now - startNanos));
+                completed = add(completed, closeBatch(unreportedBusyNanos + now - startNanos, chunkStart + i));
                 unreportedBusyNanos = 0;
                 startNanos = now;
             }
@@ -108,8 +147,53 @@ final class LineFramer {
         return completed;
     }
 
-    /** Ends the input: closes an unterminated last line and returns the last batch, if any. */
+    /**
+     * The header has just ended at {@code chunkStart + i}: continue at the resume point, inside this chunk (returns
+     * the index to go on from) or after it (asks for a skip, returns {@code length}).
+     */
+    private int jumpToResumePoint(byte[] bytes, int length, long chunkStart, int i) {
+        SourcePoint to = resumeAt;
+        resumeAt = null;
+        if (to.offset() < chunkStart + i) {
+            throw new IllegalStateException("the resume point (byte " + to.offset() + ") lies inside the header, "
+                    + "which ends at byte " + (chunkStart + i) + ": the input is not the one that was checkpointed");
+        }
+        lineNumber = to.line();
+        pendingCr = to.pendingCr();
+        if (to.offset() >= chunkStart + length) {
+            requestedSkip = to.offset() - (chunkStart + length);
+            consumed += requestedSkip;
+            return length;
+        }
+        int at = (int) (to.offset() - chunkStart);
+        if (pendingCr) {
+            pendingCr = false;
+            if (bytes[at] == LF) {
+                at++; // the second half of the CRLF that ended the last record before the point
+            }
+        }
+        return at;
+    }
+
+    private RecordBatch closeBatch(long busyNanos, long nextOffset) {
+        long sequence = batch.nextSequence();
+        RecordBatch closed = batch.close(busyNanos);
+        if (positions != null) {
+            positions.ended(sequence, new SourcePoint(nextOffset, lineNumber, pendingCr, sequence + 1));
+        }
+        return closed;
+    }
+
+    /**
+     * Ends the input: closes an unterminated last line and returns the last batch, if any.
+     *
+     * @throws IllegalStateException if the input ended before the resume point
+     */
     List<RecordBatch> finish() {
+        if (resumeAt != null) {
+            throw new IllegalStateException("the input ends at byte " + consumed + ", before the resume point at byte "
+                    + resumeAt.offset() + ": it is not the input that was checkpointed");
+        }
         if (lineStarted) {
             endLine();
         }
@@ -119,7 +203,7 @@ final class LineFramer {
         if (batch.isEmpty()) {
             return List.of();
         }
-        RecordBatch last = batch.close(unreportedBusyNanos);
+        RecordBatch last = closeBatch(unreportedBusyNanos, consumed);
         unreportedBusyNanos = 0;
         return List.of(last);
     }

@@ -17,17 +17,21 @@ public final class SourceOpener {
     /**
      * Opens {@code path} on the blocking scheduler, then reads its header through the event loop.
      *
+     * @param durable the run's checkpoints: where to start and where to report batch ends; null for a plain read
      * @return a Mono of the opened reader; fails with a one-line message naming the path if it cannot be read
      */
-    public static Mono<SourceReader> open(Path path, int chunkBytes, SourceSettings settings) {
+    public static Mono<SourceReader> open(Path path, int chunkBytes, SourceSettings settings, DurableState durable) {
+        SourcePoint start = durable == null ? SourcePoint.START : durable.start();
+        SourcePositions positions = durable == null ? null : durable.positions();
         return Mono.fromCallable(() -> InputFiles.open(path, chunkBytes, settings.blocking()))
                 .subscribeOn(settings.blocking())
                 .doOnDiscard(ChunkReader.class, ChunkReader::close)
                 .flatMap(chunks -> {
                     // gzip sizes are compressed sizes: no hint for the decompressed bytes
                     long sizeHint = chunks instanceof AsyncFileChunkReader ? chunks.sizeBytes() : Long.MAX_VALUE;
-                    BatchAssembler assembler = new BatchAssembler(settings.batchBytes(), sizeHint, settings.metrics());
-                    LineFramer framer = new LineFramer(settings.maxRecordBytes(), assembler);
+                    BatchAssembler assembler = new BatchAssembler(settings.batchBytes(), sizeHint, settings.metrics(),
+                            start.sequence());
+                    LineFramer framer = new LineFramer(settings.maxRecordBytes(), assembler, start, positions);
                     return new FramingReader(chunks, framer, settings.eventLoop()).readHeader();
                 })
                 .onErrorMap(IllegalStateException.class,
