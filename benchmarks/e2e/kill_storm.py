@@ -71,8 +71,13 @@ def run_once(args, storm_interval, out_dir, seed):
     kills = 0
     rnd = random.Random(seed)
     if storm_interval:
+        next_kill = time.monotonic() + storm_interval
         while proc.poll() is None:
-            time.sleep(storm_interval)
+            # Short sleeps, so that the end of the run is seen at once (a whole interval would round the wall up).
+            time.sleep(min(0.02, max(0.0, next_kill - time.monotonic())))
+            if time.monotonic() < next_kill:
+                continue
+            next_kill += storm_interval
             workers = children(proc.pid)
             if workers and proc.poll() is None:
                 try:
