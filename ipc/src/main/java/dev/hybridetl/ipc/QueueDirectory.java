@@ -56,15 +56,17 @@ public final class QueueDirectory implements AutoCloseable {
 
     private final Path root;
     private final boolean rootCreated;
-    private boolean fellBackFromShm;
+    private final boolean fellBackFromShm;
     private final Path dir;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private boolean closed;
 
-    private QueueDirectory(Path root, boolean rootCreated, Path dir, FileChannel lockChannel, FileLock lock) {
+    private QueueDirectory(Path root, boolean rootCreated, boolean fellBackFromShm, Path dir, FileChannel lockChannel,
+                           FileLock lock) {
         this.root = root;
         this.rootCreated = rootCreated;
+        this.fellBackFromShm = fellBackFromShm;
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -90,8 +92,12 @@ public final class QueueDirectory implements AutoCloseable {
             throws IOException {
         Path root;
         boolean rootCreated;
+        boolean fellBack = false;
         if (requestedRoot == null) {
-            Path base = defaultBase(minFreeBytes);
+            Path shm = Path.of(SHM);
+            boolean shmUsable = Files.isDirectory(shm) && Files.isWritable(shm);
+            fellBack = shmUsable && usableBytes(shm) < minFreeBytes;
+            Path base = shmUsable && !fellBack ? shm : Path.of(System.getProperty("java.io.tmpdir"));
             sweepAbandoned(base);
             root = Files.createTempDirectory(base, "hybrid-etl-", dirAttributes());
             rootCreated = true;
@@ -124,8 +130,7 @@ public final class QueueDirectory implements AutoCloseable {
         channel.truncate(0);
         channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
         channel.force(false);
-        QueueDirectory qd = new QueueDirectory(root, rootCreated, dir, channel, lock);
-        qd.fellBackFromShm = requestedRoot == null && Files.isDirectory(Path.of(SHM)) && !root.startsWith(SHM);
+        QueueDirectory qd = new QueueDirectory(root, rootCreated, fellBack, dir, channel, lock);
         qd.deleteContentsExceptLock();
         return qd;
     }
@@ -178,14 +183,6 @@ public final class QueueDirectory implements AutoCloseable {
         channel.read(buf, 0);
         String pid = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
         return pid.isEmpty() ? "(unknown pid)" : pid;
-    }
-
-    private static Path defaultBase(long minFreeBytes) {
-        Path shm = Path.of(SHM);
-        if (Files.isDirectory(shm) && Files.isWritable(shm) && usableBytes(shm) >= minFreeBytes) {
-            return shm;
-        }
-        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     /** Free bytes for this user in the file system that holds {@code dir}, or -1 if it cannot be told. */

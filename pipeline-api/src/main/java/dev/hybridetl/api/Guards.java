@@ -23,7 +23,8 @@ final class Guards {
     }
 
     /** Calls {@code call} (code that is not ours); whatever it throws becomes a failed publisher. */
-    private static <T, P extends Publisher<T>> P call(String context, Callable<P> call, Function<Throwable, P> onError) {
+    private static <T, P extends Publisher<T>> P call(String context, Callable<P> call,
+                                                      Function<Throwable, P> onError) {
         try {
             return call.call();
         } catch (Throwable t) {
@@ -31,14 +32,18 @@ final class Guards {
         }
     }
 
-    /** A Mono from code that is not ours, failed with a {@link PipelineException} if that code throws. */
+    /**
+     * A Mono from code that is not ours: whatever that code throws, or its Mono signals, fails it with a
+     * {@link PipelineException} that says {@code context} (one that is already a {@code PipelineException} is kept).
+     */
     static <T> Mono<T> mono(String context, Callable<Mono<T>> call) {
-        return Mono.defer(() -> call(context, call, Mono::error));
+        return Mono.defer(() -> call(context, call, Mono::error)).onErrorMap(e -> PipelineException.wrap(context, e));
     }
 
-    /** A Flux from code that is not ours, failed with a {@link PipelineException} if that code throws. */
+    /** As {@link #mono}, for a Flux. */
     static <T> Flux<T> flux(String context, Supplier<Flux<T>> call) {
-        return Flux.defer(() -> call(context, call::get, Flux::error));
+        return Flux.defer(() -> call(context, call::get, Flux::error))
+                .onErrorMap(e -> PipelineException.wrap(context, e));
     }
 
     /** A runner's result for one batch; whatever the runner throws or signals fails it naming the stage and batch. */

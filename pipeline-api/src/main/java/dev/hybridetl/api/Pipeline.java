@@ -40,6 +40,7 @@ public final class Pipeline {
     final int maxRecordBytes;
     final int maxInFlightBatches;
     final ProcessSettings processSettings;
+    final StageRunners runners;
 
     private Pipeline(Builder b) {
         this.source = b.source;
@@ -50,6 +51,7 @@ public final class Pipeline {
         this.maxRecordBytes = b.maxRecordBytes;
         this.maxInFlightBatches = b.maxInFlightBatches > 0 ? b.maxInFlightBatches : defaultWindow(stages);
         this.processSettings = b.processSettings;
+        this.runners = b.runners;
     }
 
     private static int defaultWindow(List<Stage> stages) {
@@ -103,6 +105,7 @@ public final class Pipeline {
         private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
         private int maxInFlightBatches;
         private ProcessSettings processSettings = ProcessSettings.defaults();
+        private StageRunners runners;
 
         private Builder() {
         }
@@ -198,7 +201,7 @@ public final class Pipeline {
                             + "'; rename one with Stage.withName");
                 }
             }
-            PipelineEngine.checkPlacements(stages, processSettings);
+            runners = StageRunners.find(stages, processSettings);
             return new Pipeline(this);
         }
     }

@@ -2,7 +2,6 @@ package dev.hybridetl.api;
 
 import dev.hybridetl.api.spi.StageRunner;
 import dev.hybridetl.api.spi.StageRunnerContext;
-import dev.hybridetl.api.spi.StageRunnerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
@@ -13,10 +12,7 @@ import reactor.core.scheduler.Scheduler;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -114,18 +110,16 @@ final class PipelineEngine {
                 blocking, sourceMetrics);
         String sourceContext = "cannot read " + pipeline.source.description();
         Mono<Void> flow = Guards.mono(sourceContext, () -> pipeline.source.open(sourceSettings))
-                .onErrorMap(e -> PipelineException.wrap(sourceContext, e))
                 .flatMap(r -> {
                     reader.set(r);
                     return Mono.fromCallable(() -> startRunners(r.header())).subscribeOn(blocking)
                             .flatMap(started -> {
-                                // A read error reaches the engine through the sink: name the source before it does.
-                                Flux<RecordBatch> batches = chain(Guards.flux(sourceContext, r::batches)
-                                        .onErrorMap(e -> PipelineException.wrap(sourceContext, e)), started);
+                                // A read error reaches the engine through the sink: it is named for the source
+                                // before it gets there, and the sink's context leaves a PipelineException as it is.
+                                Flux<RecordBatch> batches = chain(Guards.flux(sourceContext, r::batches), started);
                                 String sinkContext = "cannot write " + pipeline.sink.description();
                                 return Guards.mono(sinkContext, () -> pipeline.sink.write(batches,
-                                        new SinkSettings(eventLoop, blocking, sinkMetrics)))
-                                        .onErrorMap(e -> PipelineException.wrap(sinkContext, e));
+                                        new SinkSettings(eventLoop, blocking, sinkMetrics)));
                             });
                 });
         subscription = flow.subscribe(null, this::cleanup, () -> cleanup(null));
@@ -178,18 +172,13 @@ final class PipelineEngine {
     }
 
     private List<StageRunner> startEachRunner(String header) {
-        Map<Placement, StageRunnerFactory> factories = factories();
         List<StageRunner> started = new ArrayList<>();
         for (int i = 0; i < pipeline.stages.size(); i++) {
             Stage stage = pipeline.stages.get(i);
-            StageRunnerFactory factory = factories.get(stage.placement());
-            if (factory == null) {
-                throw new PipelineException(noRunner(stage));
-            }
             StageRunner runner;
             try {
-                runner = factory.start(new StageRunnerContext(stage, i, header, pipeline.maxInFlightBatches,
-                        stageMetrics.get(i), pipeline.processSettings, pipeline.registry));
+                runner = pipeline.runners.factoryOf(stage).start(new StageRunnerContext(stage, i, header,
+                        pipeline.maxInFlightBatches, stageMetrics.get(i), pipeline.processSettings, pipeline.registry));
             } catch (Throwable e) {
                 throw PipelineException.wrap("stage '" + stage.name() + "' failed to start", e);
             }
@@ -203,36 +192,6 @@ final class PipelineEngine {
             started.add(runner);
         }
         return started;
-    }
-
-    /**
-     * Called by {@code Pipeline.build()}: every stage's placement has a runner on the class path, and the runner
-     * finds nothing missing in this JVM ({@link StageRunnerFactory#check}).
-     *
-     * @throws IllegalArgumentException if a placement has no runner
-     */
-    static void checkPlacements(List<Stage> stages, ProcessSettings processSettings) {
-        Map<Placement, StageRunnerFactory> factories = factories();
-        for (Stage stage : stages) {
-            StageRunnerFactory factory = factories.get(stage.placement());
-            if (factory == null) {
-                throw new IllegalArgumentException(noRunner(stage));
-            }
-            factory.check(stage, processSettings);
-        }
-    }
-
-    private static String noRunner(Stage stage) {
-        return "no runner for placement '" + stage.placement().cliName() + "' on the class path (is the cpu-stage"
-                + " module missing?)";
-    }
-
-    private static Map<Placement, StageRunnerFactory> factories() {
-        Map<Placement, StageRunnerFactory> byPlacement = new EnumMap<>(Placement.class);
-        for (StageRunnerFactory f : ServiceLoader.load(StageRunnerFactory.class, PipelineEngine.class.getClassLoader())) {
-            byPlacement.putIfAbsent(f.placement(), f);
-        }
-        return byPlacement;
     }
 
     private volatile boolean cancelled;

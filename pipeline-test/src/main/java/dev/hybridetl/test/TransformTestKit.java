@@ -5,7 +5,6 @@ import dev.hybridetl.api.Placement;
 import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Stage;
 import dev.hybridetl.api.Transforms;
-import dev.hybridetl.test.internal.JvmFlags;
 import dev.hybridetl.test.internal.RunOutcome;
 import org.opentest4j.AssertionFailedError;
 
@@ -183,9 +182,6 @@ public final class TransformTestKit {
     }
 
     private RunOutcome run(Placement placement, MemorySink sink) {
-        if (placement == Placement.PROCESSES) {
-            JvmFlags.requireForProcesses();
-        }
         Pipeline pipeline = Pipeline.builder()
                 .source(input.withLinesPerBatch(linesPerBatch))
                 .stage(Stage.plugin(pluginId).withConfig(config).withPlacement(placement).withWorkers(workers))

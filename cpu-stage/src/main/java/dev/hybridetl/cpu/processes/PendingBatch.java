@@ -69,6 +69,11 @@ final class PendingBatch {
         return batch.sequence();
     }
 
+    /** The line (source position) of its first record, -1 if it has none: for messages. */
+    long firstLine() {
+        return batch.size() == 0 ? -1 : batch.position(0);
+    }
+
     /** Splits into two halves numbered {@code firstWireSequence} and the next; needs at least two records. */
     PendingBatch[] split(long firstWireSequence) {
         int n = batch.size();

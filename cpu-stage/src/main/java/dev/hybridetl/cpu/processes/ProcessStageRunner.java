@@ -65,7 +65,7 @@ final class ProcessStageRunner implements StageRunner {
     }
 
     /** Creates the queue directory, launches the workers and waits until each one is ready. Blocking. */
-    static ProcessStageRunner start(StageRunnerContext ctx) throws Exception {
+    static ProcessStageRunner start(StageRunnerContext ctx, WorkerClassPath classPath) throws Exception {
         Stage stage = ctx.stage();
         if (!stage.isPlugin()) {
             throw new IllegalArgumentException("stage '" + stage.name() + "' is not a plugin and cannot run in"
@@ -94,7 +94,7 @@ final class ProcessStageRunner implements StageRunner {
             throw PipelineException.wrap("stage '" + stage.name() + "' failed to start: cannot create its queues in "
                     + queueDir.path(), e);
         }
-        WorkerLauncher launcher = new WorkerLauncher(queueDir.path(), ctx.processSettings());
+        WorkerLauncher launcher = new WorkerLauncher(queueDir.path(), ctx.processSettings(), classPath);
         StageConductor conductor = new StageConductor(stage.name(), ctx.metrics(), queueDir, control, launcher,
                 segmentBytes, stage.workers(), stage.batchTimeout().toMillis());
         ProcessStageRunner runner = new ProcessStageRunner(ctx, queueDir, control, conductor, launcher);

@@ -41,9 +41,12 @@ public final class ProcessStageRunnerFactory implements StageRunnerFactory {
      */
     @Override
     public StageRunner start(StageRunnerContext context) throws Exception {
-        check(context.stage(), context.processSettings());
+        // Checked again here: a runner may be started without a Pipeline (the compatibility kit does).
+        WorkerClassPath classPath = verify(context.stage(), context.processSettings());
+        LOG.info("stage '{}' on worker processes: workers load their classes from {}", context.stage().name(),
+                classPath.origin());
         JvmAccess.setQuietProperties();
-        return ProcessStageRunner.start(context);
+        return ProcessStageRunner.start(context, classPath);
     }
 
     /**
@@ -54,6 +57,11 @@ public final class ProcessStageRunnerFactory implements StageRunnerFactory {
      * @throws PipelineException saying what is missing and what to do
      */
     public void check(Stage stage, ProcessSettings settings) {
+        verify(stage, settings);
+    }
+
+    /** {@link #check}, returning the class path it resolved for the workers. */
+    private static WorkerClassPath verify(Stage stage, ProcessSettings settings) {
         String what = "stage '" + stage.name() + "' on worker processes";
         List<String> missing = JvmAccess.missingFlags();
         if (!missing.isEmpty()) {
@@ -62,7 +70,6 @@ public final class ProcessStageRunnerFactory implements StageRunnerFactory {
         JvmAccess.classLoaderProblem().ifPresent(problem -> {
             throw new PipelineException(what + ": " + problem);
         });
-        WorkerClassPath classPath = WorkerClassPath.resolve(settings.workerClassPath());
-        LOG.info("{}: workers load their classes from {}", what, classPath.origin());
+        return WorkerClassPath.resolve(settings.workerClassPath());
     }
 }

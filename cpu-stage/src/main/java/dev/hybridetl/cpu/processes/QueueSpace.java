@@ -84,6 +84,14 @@ final class QueueSpace {
                 + " (-Dhybridetl.ipc.segmentBytes=1048576)");
     }
 
+    /**
+     * The JVM's report of a SIGBUS on a memory-mapped file: on tmpfs, a write to a page the full file system cannot
+     * back (a mapped file that shrank underneath is the other cause; this project never truncates a live queue).
+     */
+    static boolean isMappedFileFault(Throwable t) {
+        return t instanceof InternalError && String.valueOf(t.getMessage()).contains("unsafe memory access");
+    }
+
     private static long mib(long bytes) {
         return bytes < 0 ? -1 : bytes / (1024 * 1024);
     }

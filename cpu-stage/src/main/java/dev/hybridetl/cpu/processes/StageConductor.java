@@ -169,7 +169,7 @@ final class StageConductor implements Runnable {
         } catch (PipelineException e) {
             fail(e);
         } catch (Throwable t) {
-            fail(isMappedFileFault(t) ? space.full(-1)
+            fail(QueueSpace.isMappedFileFault(t) ? space.full(-1)
                     : new PipelineException("stage '" + stageName + "': process supervisor failed: " + t, t));
         } finally {
             closeQueues();
@@ -355,7 +355,7 @@ final class StageConductor implements Runnable {
             b.reject(new Reject(in.position(i), reason, in.recordCopy(i), stageName, p.attempt + 1, now));
         }
         LOG.error("stage '{}': the record at line {} {}; it goes to the dead-letter output as {}", stageName,
-                in.size() == 0 ? -1 : in.position(0), why, reason);
+                p.firstLine(), why, reason);
         metrics.recordBatch(0, in.size(), 0, in.size());
         complete(p, b.build(), null);
     }
@@ -367,7 +367,7 @@ final class StageConductor implements Runnable {
         PendingBatch[] parts = p.split(nextPartSequence);
         nextPartSequence += 2;
         LOG.warn("stage '{}': batch {} ({} records from line {}) {}; retrying it in two halves", stageName,
-                p.root().batch.sequence(), p.batch.size(), p.batch.position(0), why);
+                p.root().batch.sequence(), p.batch.size(), p.firstLine(), why);
         for (PendingBatch part : parts) {
             pending.put(part.wireSequence(), part);
             toAppend.add(part);
@@ -380,7 +380,7 @@ final class StageConductor implements Runnable {
             split(p, "ran a worker out of memory");
         } else {
             PipelineException e = PipelineException.stageFailed(stageName, p.root().batch, "a worker",
-                    "the record at line " + (p.batch.size() == 0 ? -1 : p.batch.position(0))
+                    "the record at line " + p.firstLine()
                             + " does not fit in its heap (" + failure + ")");
             pending.remove(p.wireSequence());
             release(p);
@@ -463,10 +463,9 @@ final class StageConductor implements Runnable {
             slot.watchedSinceNanos = now;
         } else if (claim != ControlFile.NO_CLAIM
                 && now - slot.watchedSinceNanos > TimeUnit.MILLISECONDS.toNanos(batchTimeoutMs)) {
-            Long sequence = sequenceByExcerpt.get(claim);
-            PendingBatch p = sequence == null ? null : pending.get(sequence);
+            PendingBatch p = pendingForClaim(claim);
             kill(slot, "batch " + (p == null ? "?" : p.root().batch.sequence() + " (" + p.batch.size()
-                    + " records from line " + (p.batch.size() == 0 ? -1 : p.batch.position(0)) + ")")
+                    + " records from line " + p.firstLine() + ")")
                     + " has run longer than the batch timeout of " + batchTimeoutMs + " ms");
             slot.killedForTimeout = true;
         }
@@ -566,8 +565,7 @@ final class StageConductor implements Runnable {
                 return; // the dead worker only intended to claim it; a live one owns it
             }
         }
-        Long sequence = sequenceByExcerpt.get(claim);
-        PendingBatch p = sequence == null ? null : pending.get(sequence);
+        PendingBatch p = pendingForClaim(claim);
         if (p == null) {
             return;
         }
@@ -618,12 +616,10 @@ final class StageConductor implements Runnable {
         slot.process = launcher.launch(slot);
     }
 
-    /**
-     * The JVM's report of a SIGBUS on a memory-mapped file: on tmpfs, a write to a page the full file system cannot
-     * back (a mapped file that shrank underneath is the other cause; this project never truncates a live queue).
-     */
-    static boolean isMappedFileFault(Throwable t) {
-        return t instanceof InternalError && String.valueOf(t.getMessage()).contains("unsafe memory access");
+    /** The unanswered batch delivered as excerpt {@code claim}, or null. */
+    private PendingBatch pendingForClaim(long claim) {
+        Long sequence = sequenceByExcerpt.get(claim);
+        return sequence == null ? null : pending.get(sequence);
     }
 
     private void fail(PipelineException e) {

@@ -47,12 +47,12 @@ final class WorkerLauncher {
     private final WorkerClassPath classPath;
     private final WorkerClassArchive classArchive;
 
-    WorkerLauncher(Path stageDir, ProcessSettings settings) {
+    WorkerLauncher(Path stageDir, ProcessSettings settings, WorkerClassPath classPath) {
         this.stageDir = stageDir;
         this.settings = settings;
         this.javaBinary = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        this.classPath = WorkerClassPath.resolve(settings.workerClassPath());
+        this.classPath = classPath;
         this.classArchive = WorkerClassArchive.forClassPath(classPath.joined());
     }
 
@@ -78,11 +78,6 @@ final class WorkerLauncher {
         cmd.add(Long.toString(incarnation));
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         return cmd;
-    }
-
-    /** Where these workers load their classes from. */
-    WorkerClassPath classPath() {
-        return classPath;
     }
 
     /** The start-up class archive these workers use (see {@link WorkerClassArchive}). */

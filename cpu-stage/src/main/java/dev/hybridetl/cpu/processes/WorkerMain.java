@@ -95,7 +95,7 @@ public final class WorkerMain {
         } catch (Throwable t) {
             report(worker, "failed: " + t, t);
             exitCode = t instanceof OutOfMemoryError ? EXIT_OUT_OF_MEMORY
-                    : StageConductor.isMappedFileFault(t) ? EXIT_QUEUE_FULL : EXIT_START_FAILED;
+                    : QueueSpace.isMappedFileFault(t) ? EXIT_QUEUE_FULL : EXIT_START_FAILED;
         }
         System.out.flush();
         System.err.flush();

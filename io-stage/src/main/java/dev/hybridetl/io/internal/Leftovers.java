@@ -56,7 +56,7 @@ public final class Leftovers {
                 {checkpoint.rejects().resolveSibling(checkpoint.rejectsTemp()), checkpoint.rejects()},
                 {output.resolveSibling(checkpoint.outputTemp()), output}}) {
             if (Files.exists(tempAndTarget[0])) {
-                Files.move(tempAndTarget[0], tempAndTarget[1], java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Publication.moveReplacing(tempAndTarget[0], tempAndTarget[1]);
                 published.add(tempAndTarget[1]);
             }
         }

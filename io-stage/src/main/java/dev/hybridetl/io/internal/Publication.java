@@ -83,11 +83,7 @@ final class Publication {
     private static void undo(StagedFile file, Path kept, Throwable failure) {
         try {
             if (kept != null) {
-                try {
-                    Files.move(kept, file.publishAt(), StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(kept, file.publishAt(), StandardCopyOption.REPLACE_EXISTING);
-                }
+                moveReplacing(kept, file.publishAt());
             } else {
                 Files.deleteIfExists(file.publishAt());
             }
@@ -106,6 +102,18 @@ final class Publication {
                     // Best effort: the name marks it as a temporary file, which the next run removes.
                 }
             }
+        }
+    }
+
+    /**
+     * Renames {@code from} onto {@code to}, atomically where the file system can, else replacing it: the one move
+     * every publication, checkpoint and finished leftover uses.
+     */
+    static void moveReplacing(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

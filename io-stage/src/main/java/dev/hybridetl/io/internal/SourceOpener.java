@@ -22,7 +22,9 @@ public final class SourceOpener {
      */
     public static Mono<SourceReader> open(Path path, int chunkBytes, SourceSettings settings, DurableState durable) {
         SourcePoint start = durable == null ? SourcePoint.START : durable.start();
-        SourcePositions positions = durable == null ? null : durable.positions();
+        // Only a run that checkpoints takes the batch ends back out of the map; for any other (a pipe or stdin as
+        // input) the framer must not record them, or they would pile up for the whole run.
+        SourcePositions positions = durable == null || !durable.checkpoints() ? null : durable.positions();
         return Mono.fromCallable(() -> InputFiles.open(path, chunkBytes, settings.blocking()))
                 .subscribeOn(settings.blocking())
                 .doOnDiscard(ChunkReader.class, ChunkReader::close)

@@ -8,11 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -168,11 +166,7 @@ final class StagedFile implements OutputFile {
     /** Blocking: renames the temp file onto the target, atomically where the file system can. */
     void publish() throws IOException {
         try {
-            try {
-                Files.move(temp, target.publishAt(), StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target.publishAt(), StandardCopyOption.REPLACE_EXISTING);
-            }
+            Publication.moveReplacing(temp, target.publishAt());
             finished.set(true);
         } catch (IOException e) {
             throw new IOException("cannot publish " + target.given() + ": " + InputFiles.reason(e), e);

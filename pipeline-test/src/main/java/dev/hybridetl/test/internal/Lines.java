@@ -46,7 +46,7 @@ public final class Lines {
             boolean gzip = file.getFileName().toString().endsWith(".gz")
                     || bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b;
             if (gzip) {
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+                try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
                     bytes = in.readAllBytes();
                 }
             }
