@@ -19,7 +19,8 @@ Commands (from anywhere; paths default relative to the repository root):
 Sizes: 200k runs `run` with no --input (the bundled sample); 3m reads benchmarks/data/flights-3m.csv.gz (from
 benchmarks/fetch-data.sh); 30m is that file's rows ten times, written once to benchmarks/data/flights-30m.csv.gz.
 Inputs are unpacked into --work-dir before timing (as harness.py does); --input-format gz gives the .gz instead.
-Prints Markdown tables on stdout; writes benchmarks/results/placement-<machine>-<date>.json (every run, raw).
+Prints Markdown tables on stdout; writes benchmarks/results/placement/<cold|warm>-<machine>-<date>.json (every run, raw;
+harness.py report does not read that folder).
 """
 import argparse
 import datetime
@@ -373,8 +374,8 @@ def session(opts, mode):
            "python": sys.version.split()[0], "started": datetime.datetime.now().isoformat(timespec="seconds"),
            "note": opts.note, "options": {k: str(v) for k, v in vars(opts).items() if k != "func"},
            "interval_s": opts.interval, "runs": []}
-    out_file = Path(opts.out) if opts.out else harness.RESULTS_DIR / (
-        f"placement-{harness.machine_slug(env['machine'])}-{datetime.date.today().isoformat()}.json")
+    out_file = Path(opts.out) if opts.out else harness.RESULTS_DIR / "placement" / (
+        f"{mode}-{harness.machine_slug(env['machine'])}-{datetime.date.today().isoformat()}.json")
     work_dir = Path(tempfile.mkdtemp(prefix="hybrid-etl-placement-", dir=opts.work_dir))
     try:
         # Copies: a rebuild of the jars during a session must not change what is measured.
@@ -448,7 +449,7 @@ def parse_args(argv):
         s.add_argument("--jvm-opt", action="append", default=[], help="extra option of the pipeline JVM")
         s.add_argument("--interval", type=float, default=0.05, help="sampling interval, seconds")
         s.add_argument("--work-dir", default=None, help="inputs and outputs (a disk: route 30M writes 17 GB)")
-        s.add_argument("--out", default=None, help="results JSON (default benchmarks/results/placement-...json)")
+        s.add_argument("--out", default=None, help="results JSON (default benchmarks/results/placement/...json)")
         s.add_argument("--note", default="", help="machine conditions, printed with the tables")
         s.add_argument("--no-save", action="store_true", help="write no results file")
         s.set_defaults(mode=name)
