@@ -23,7 +23,6 @@ Prints a Markdown table; writes benchmarks/results/crawl/<machine>-<date>.json u
 import argparse
 import datetime
 import json
-import os
 import re
 import resource
 import shutil
@@ -37,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 import harness  # noqa: E402  (machine facts, results file writing)
+import session_options  # noqa: E402
 
 REPO = harness.REPO
 CRAWLERS = ("java-threads", "python-asyncio", "pipeline-threads", "pipeline-processes")
@@ -157,22 +157,15 @@ def main():
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--crawlers", default=",".join(CRAWLERS))
     ap.add_argument("--workers", type=int, default=2, help="the pipeline's CPU stage workers")
-    ap.add_argument("--jar", default=str(REPO / "app/target/pipeline-app.jar"))
-    ap.add_argument("--bench-jar", default=str(REPO / "benchmarks/target/benchmarks.jar"))
-    ap.add_argument("--java", default=shutil.which("java") or "java")
-    ap.add_argument("--note", default="")
-    ap.add_argument("--out", default=None)
-    ap.add_argument("--no-save", action="store_true")
+    session_options.add_common(ap)
     opts = ap.parse_args()
-    for jar in (opts.jar, opts.bench_jar):
-        if not Path(jar).exists():
-            sys.exit(f"{jar} not found: build with mvn -q -pl app,benchmarks -am package -DskipTests")
+    session_options.require(opts.jar, opts.bench_jar)
     # 512 connections plus the server's own: more than the usual soft limit of 1024 open files in some setups.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     work_dir = Path(tempfile.mkdtemp(prefix="hybrid-etl-crawl-"))
-    opts.jar = shutil.copy2(opts.jar, work_dir / "pipeline-app.jar")  # a rebuild must not change a session
-    opts.bench_jar = shutil.copy2(opts.bench_jar, work_dir / "benchmarks.jar")
+    opts.jar = session_options.copy_aside(opts.jar, work_dir)
+    opts.bench_jar = session_options.copy_aside(opts.bench_jar, work_dir)
     data = {"machine": harness.machine_info(), "started": datetime.datetime.now().isoformat(timespec="seconds"),
             "options": {k: str(v) for k, v in vars(opts).items()}, "skipped": [], "runs": []}
     crawlers = opts.crawlers.split(",")

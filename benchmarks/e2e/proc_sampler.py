@@ -18,7 +18,7 @@ THREAD_ROLES = (
     ("C1 CompilerThre", "JIT compiler"), ("C2 CompilerThre", "JIT compiler"), ("Sweeper thread", "JIT compiler"),
     ("GC Thread", "GC"), ("G1 ", "GC"), ("VM Thread", "VM thread (safepoints, GC pauses)"),
     ("etl-event-loop", "event loop"), ("etl-cpu-", "CPU stage threads (threads placement)"),
-    ("etl-aio-write", "sink writes"), ("etl-blocking", "blocking reads (source)"),
+    ("etl-aio-write", "sink writes"), ("etl-aio-read", "source reads"), ("etl-blocking", "blocking reads (source)"),
     ("etl-worker-", "worker output/error pumps"), ("process reaper", "worker output/error pumps"),
     ("java", "main"),
 )

@@ -35,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 import harness  # noqa: E402  (machine facts, results file writing)
 import proc_sampler  # noqa: E402
+import session_options  # noqa: E402
 
 REPO = harness.REPO
 CHUNK_BYTES = 64 * 1024
@@ -158,7 +159,7 @@ def markdown(data):
         med = f"{statistics.median(rates):,.0f}" + (f" ({min(rates):,}–{max(rates):,})" if len(rates) > 1 else "") \
             if rates else "n/a"
         last = rs[-1]
-        out.append(f"| {placement} | {len(rs)} | {med} | {last['pipeline_records_in'] or 'n/a'} | "
+        out.append(f"| {placement} | {len(rs)} | {med} | {last['pipeline_records_in'] or 0:,} | "
                    f"{last['output_lines']:,} | {last['drain_s']} | {last['pipeline_peak_rss_mib']} | "
                    f"{last['worker_peak_rss_mib'] or '-'} | {last['cpu_s']} | "
                    f"{'/'.join(sorted({r['check'] for r in rs}))} |")
@@ -176,18 +177,13 @@ def main():
     ap.add_argument("--transform", default="flights-enrich")
     ap.add_argument("--input", default=str(harness.SMOKE_INPUT), help="lines to repeat (.csv.gz, header first)")
     ap.add_argument("--pipeline-arg", action="append", default=[], help="one more `run` option, repeatable")
-    ap.add_argument("--jar", default=str(REPO / "app/target/pipeline-app.jar"))
-    ap.add_argument("--java", default=shutil.which("java") or "java")
-    ap.add_argument("--note", default="")
-    ap.add_argument("--out", default=None)
-    ap.add_argument("--no-save", action="store_true")
+    session_options.add_common(ap, bench_jar=False)
     opts = ap.parse_args()
     if opts.warmup >= opts.duration:
         sys.exit("--warmup must be shorter than --duration")
-    if not Path(opts.jar).exists():
-        sys.exit(f"{opts.jar} not found: build with mvn -q -pl app -am package -DskipTests")
+    session_options.require(opts.jar)
     work_dir = Path(tempfile.mkdtemp(prefix="hybrid-etl-stream-"))
-    opts.jar = shutil.copy2(opts.jar, work_dir / "pipeline-app.jar")  # a rebuild must not change a session
+    opts.jar = session_options.copy_aside(opts.jar, work_dir)
     data = {"machine": harness.machine_info(), "started": datetime.datetime.now().isoformat(timespec="seconds"),
             "options": {k: str(v) for k, v in vars(opts).items()}, "runs": []}
     out_file = Path(opts.out) if opts.out else harness.RESULTS_DIR / "stream" / (
