@@ -26,6 +26,7 @@ import json
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -176,6 +177,8 @@ def main():
         crawlers = [c for c in crawlers if not c.startswith("pipeline")]
     out_file = Path(opts.out) if opts.out else harness.RESULTS_DIR / "crawl" / (
         f"{harness.machine_slug(data['machine'])}-{datetime.date.today().isoformat()}.json")
+    # SIGTERM ends the session through `finally`, which stops the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server, port = start_server(opts)
     try:
         urls = work_dir / "urls.txt"

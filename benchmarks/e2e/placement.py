@@ -113,7 +113,8 @@ def unpacked_bytes(gz):
 
 def measure(argv, log_path, interval, cwd):
     """Runs argv, sampling its tree every `interval` s; returns (exit code, wall s, sampler, exact root counters,
-    harness CPU s spent sampling)."""
+    harness CPU s spent sampling). The exact counters also get wait4's ru_maxrss: the largest peak RSS of the
+    pipeline and the workers it reaped, exact (a cross-check of the sampled peaks)."""
     self_before = resource.getrusage(resource.RUSAGE_SELF)
     with open(log_path, "wb") as log:
         start = time.perf_counter()
@@ -127,7 +128,9 @@ def measure(argv, log_path, interval, cwd):
                 break
             time.sleep(interval)
         exact = sampler.final_root()
-        _, status, _ = os.wait4(proc.pid, 0)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if exact is not None:
+            exact["ru_maxrss_kb"] = usage.ru_maxrss
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen so it does not wait again
     self_after = resource.getrusage(resource.RUSAGE_SELF)
     overhead = (self_after.ru_utime + self_after.ru_stime) - (self_before.ru_utime + self_before.ru_stime)
@@ -152,6 +155,7 @@ def budget(sampler, exact):
         exact_workers = exact["children_user_s"] + exact["children_sys_s"]
         out.update(
             pipeline_exact={"user_s": exact["user_s"], "sys_s": exact["sys_s"], "minflt": exact["minflt"]},
+            max_peak_rss_mib_exact=round(exact["ru_maxrss_kb"] / 1024),
             workers_exact={"user_s": round(exact["children_user_s"], 2), "sys_s": round(exact["children_sys_s"], 2),
                            "minflt": exact["children_minflt"]},
             sampling_error={
