@@ -19,6 +19,7 @@ Usage (after `mvn -q -pl app,benchmarks -am package -DskipTests`):
     python3 benchmarks/crawl/crawl_bench.py [--urls 10000] [--limits 8,32,128,512] [--delay-ms 50] [--runs 1]
         [--crawlers java-threads,python-asyncio,pipeline-threads,pipeline-processes] [--out FILE.json]
 Prints a Markdown table; writes benchmarks/results/crawl/<machine>-<date>.json unless --no-save.
+    python3 benchmarks/crawl/crawl_bench.py --serve-only urls.txt     the server and the URL list, for trying by hand
 """
 import argparse
 import datetime
@@ -158,6 +159,8 @@ def main():
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--crawlers", default=",".join(CRAWLERS))
     ap.add_argument("--workers", type=int, default=2, help="the pipeline's CPU stage workers")
+    ap.add_argument("--serve-only", metavar="URLS_FILE", help="start the server, write the URL list to URLS_FILE, "
+                                                               "and serve until Ctrl-C (to try a crawler by hand)")
     session_options.add_common(ap)
     opts = ap.parse_args()
     session_options.require(opts.jar, opts.bench_jar)
@@ -180,6 +183,18 @@ def main():
     # SIGTERM ends the session through `finally`, which stops the server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server, port = start_server(opts)
+    if opts.serve_only:
+        write_urls(opts.serve_only, port, opts.urls)
+        print(f"serving on 127.0.0.1:{port} (delay {opts.delay_ms} ms); {opts.urls} URLs in {opts.serve_only}; "
+              f"stats: curl http://127.0.0.1:{port}/__stats; Ctrl-C stops", flush=True)
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.kill()
+            shutil.rmtree(work_dir, ignore_errors=True)
+        return 0
     try:
         urls = work_dir / "urls.txt"
         write_urls(urls, port, opts.urls)
