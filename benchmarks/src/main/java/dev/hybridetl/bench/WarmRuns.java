@@ -9,10 +9,16 @@ import dev.hybridetl.io.FileSink;
 import dev.hybridetl.io.FileSource;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,7 +36,7 @@ import java.util.Set;
  * </pre>
  * Prints one JSON line per run: {@code {"run":1,"placement":"processes","wall_ms":...,"records_in":...,
  * "records_out":...,"process_cpu_ms":...,"same_as_run1":true}} ({@code process_cpu_ms}: this JVM's CPU during
- * the run, workers excluded). Every run's output is compared byte for byte with run 1's; the files are deleted at
+ * the run, workers excluded; run 1 adds {@code "sha256"}, its output's, timed outside the run). Every run's output is compared byte for byte with run 1's; the files are deleted at
  * the end. Exits 0, 1 if a run failed, 2 for a bad argument.
  */
 public final class WarmRuns {
@@ -99,8 +105,9 @@ public final class WarmRuns {
                 long cpuMs = (processCpuNanos() - cpuBefore) / 1_000_000;
                 boolean same = run == 1 || Files.mismatch(first, output) == -1L;
                 System.out.printf("{\"run\":%d,\"placement\":\"%s\",\"wall_ms\":%d,\"records_in\":%d,"
-                                + "\"records_out\":%d,\"process_cpu_ms\":%d,\"same_as_run1\":%b}%n", run,
-                        placement.cliName(), wallMs, r.recordsIn(), r.recordsOut(), cpuMs, same);
+                                + "\"records_out\":%d,\"process_cpu_ms\":%d,\"same_as_run1\":%b%s}%n", run,
+                        placement.cliName(), wallMs, r.recordsIn(), r.recordsOut(), cpuMs, same,
+                        run == 1 ? ",\"sha256\":\"" + sha256(first) + "\"" : "");
                 if (run > 1) {
                     Files.delete(output);
                 }
@@ -114,6 +121,20 @@ public final class WarmRuns {
         }
         // Exit at once: a non-daemon thread of Reactor's disposeGracefully() would keep the JVM up for 10 s.
         System.exit(status);
+    }
+
+    /** SHA-256 of a file in hex, for the harness to check run 1 against the known answer. */
+    private static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static long processCpuNanos() {
