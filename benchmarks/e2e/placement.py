@@ -201,7 +201,8 @@ def run_cold(opts, variant, placement, size, inp, index, work_dir, reference):
     record = {"mode": "cold", "size": size, "rows": rows, "variant": variant, "placement": placement,
               "workers": opts.workers, "run": index, "exit_code": code, "wall_s": round(wall, 3),
               "records_per_s": round(rows / wall), "samples": sampler.samples, "sampler_cpu_s": round(overhead, 2),
-              "bytes_in": bytes_in, **budget(sampler, exact), "threads": sampler.thread_groups()}
+              "bytes_in": bytes_in, **budget(sampler, exact), "threads": sampler.thread_groups(),
+              "worker_threads": sampler.thread_groups(workers=True)}
     record.update(check_output(code, output, rejects, variant, rows, reference, log))
     record["bytes_out"] = (output.stat().st_size if output.exists() else 0) + (
         rejects.stat().st_size if rejects.exists() else 0)
@@ -270,7 +271,8 @@ def run_warm(opts, variant, placement, size, inp, work_dir):
     record = {"mode": "warm", "size": size, "rows": rows, "variant": variant, "placement": placement,
               "workers": opts.workers, "exit_code": code, "wall_s": round(wall, 3), "runs": runs,
               "samples": sampler.samples, "sampler_cpu_s": round(overhead, 2), "bytes_in": bytes_in,
-              **budget(sampler, exact), "threads": sampler.thread_groups()}
+              **budget(sampler, exact), "threads": sampler.thread_groups(),
+              "worker_threads": sampler.thread_groups(workers=True)}
     ok = code == 0 and len(runs) == opts.repeats and all(r["same_as_run1"] for r in runs)
     known = harness.KNOWN.get((variant, rows))
     if ok and known and not runs[0].get("sha256", "").startswith(known[1]):
@@ -301,6 +303,24 @@ def derived(r):
             "flt_per_gb": (pf + wf) / gb if gb else 0,
             "pipe_rss": next((p["peak_rss_mib"] for p in r["processes"] if p["role"] == "pipeline"), 0),
             "work_rss": max((p["peak_rss_mib"] for p in r["processes"] if p["role"] == "worker"), default=0)}
+
+
+def thread_table(cold, keys):
+    """Rows of thread groups, a column per job, placement and JVM kind (pipeline; workers)."""
+    cols = [(s, v, p, kind) for s, v in keys for p in ("threads", "processes")
+            for kind in (("pipeline",) if p == "threads" else ("pipeline", "workers"))]
+    groups = {}
+    for s, v, p, kind in cols:
+        for r in (r for r in cold if (r["size"], r["variant"], r["placement"]) == (s, v, p)):
+            for g, t in r.get("threads" if kind == "pipeline" else "worker_threads", {}).items():
+                groups.setdefault(g, {}).setdefault((s, v, p, kind), []).append(t["user_s"] + t["sys_s"])
+    rows = ["| thread group | role | " + " | ".join(f"{s} {v} {p}: {kind}" for s, v, p, kind in cols) + " |",
+            "| --- | --- |" + " ---: |" * len(cols)]
+    for g, per in sorted(groups.items(), key=lambda kv: -max(statistics.median(x) for x in kv[1].values())):
+        cells = [f"{statistics.median(per[c]):.2f}" if c in per else "-" for c in cols]
+        if any(c not in ("-", "0.00") for c in cells):
+            rows.append(f"| {g} | {proc_sampler.thread_role(g)} | " + " | ".join(cells) + " |")
+    return rows
 
 
 def markdown(data):
@@ -354,22 +374,9 @@ def markdown(data):
                     out.append(f"| {size} | {variant} | {placement} | sampling error (exact − sampled) | "
                                f"pipeline {err.get('pipeline_cpu_s', 'n/a')} s, workers {err.get('workers_cpu_s', 'n/a')}"
                                f" s, threads {err.get('threads_cpu_s', 'n/a')} s | | | | | |")
-        out += ["", "Pipeline JVM CPU by thread group, CPU s (user+sys), medians:", ""]
-        cols = [(s, v, p) for s, v in keys for p in ("threads", "processes")]
-        groups = {}
-        for s, v, p in cols:
-            for r in (r for r in cold if (r["size"], r["variant"], r["placement"]) == (s, v, p)):
-                for g, t in r["threads"].items():
-                    groups.setdefault(g, {"role": proc_sampler.thread_role(g)}).setdefault((s, v, p), []).append(
-                        t["user_s"] + t["sys_s"])
-        out += ["| thread group | role | " + " | ".join(f"{s} {v} {p}" for s, v, p in cols) + " |",
-                "| --- | --- |" + " ---: |" * len(cols)]
-        ranked = sorted(groups.items(), key=lambda kv: -max(statistics.median(x) for k, x in kv[1].items()
-                                                            if k != "role"))
-        for g, per in ranked:
-            cells = [f"{statistics.median(per[c]):.2f}" if c in per else "-" for c in cols]
-            if any(c not in ("-", "0.00") for c in cells):
-                out.append(f"| {g} | {per['role']} | " + " | ".join(cells) + " |")
+        out += ["", "CPU by thread group, CPU s (user+sys), medians; the pipeline JVM, and all worker JVMs of a run "
+                "together (a worker's `java` thread is its main loop, which runs the transform):", ""]
+        out += thread_table(cold, keys)
     if keys:
         sizes = sorted({k[0] for k in keys}, key=SIZES.get)
         out += ["", "Pipeline process peak RSS (VmHWM, MiB, the largest of the runs; the JVM's default heap "

@@ -2,7 +2,8 @@
 
 `TreeSampler` follows one root process (the pipeline JVM) and its descendants: every `sample()` reads
 /proc/<pid>/stat (user and sys CPU, minor and major faults), /proc/<pid>/status (peak and current RSS) and
-/proc/<pid>/io (bytes through read/write system calls) of each, and /proc/<root>/task/*/stat of the root's threads.
+/proc/<pid>/io (bytes through read/write system calls) of each, and /proc/<pid>/task/*/stat of the threads of the
+root and of the workers.
 The last values seen of a process or thread stand for its final ones, so a process or thread that exits loses what
 it did after its last sample (at most one interval). `final_root()` reads the root once more after it exited but
 before it is reaped (a zombie still has its CPU and fault counters, and the totals of the children it reaped: the
@@ -97,7 +98,7 @@ def cmdline(pid):
 
 
 class TreeSampler:
-    """Last-seen counters of a root process, its descendants and the root's threads."""
+    """Last-seen counters of a root process, its descendants, and the threads of the root and the workers."""
 
     def __init__(self, root_pid, worker_marker, clock):
         self.root = root_pid
@@ -105,6 +106,7 @@ class TreeSampler:
         self.clock = clock  # seconds since the run started, for first/last-seen times
         self.procs = {}     # pid -> {"role", "first_s", "last_s", stat numbers, "peak_rss_kb", io}
         self.threads = {}   # tid -> {"comm", "user_s", "sys_s"} of the root
+        self.worker_threads = {}  # tid -> the same, of every worker
         self.samples = 0
 
     def sample(self):
@@ -116,7 +118,9 @@ class TreeSampler:
             kids = children(pid)
             stack += kids
             self._sample_process(pid, now)
-        self._sample_threads()
+            role = self.procs.get(pid, {}).get("role")
+            if role in ("pipeline", "worker"):
+                self._sample_threads(pid, self.threads if role == "pipeline" else self.worker_threads)
 
     def _sample_process(self, pid, now):
         stat = read_stat(f"/proc/{pid}/stat")
@@ -136,16 +140,17 @@ class TreeSampler:
         if io:
             entry.update(rchar=io["rchar"], wchar=io["wchar"])
 
-    def _sample_threads(self):
+    @staticmethod
+    def _sample_threads(pid, into):
         try:
-            tids = os.listdir(f"/proc/{self.root}/task")
+            tids = os.listdir(f"/proc/{pid}/task")
         except OSError:
             return
         for tid in tids:
-            stat = read_stat(f"/proc/{self.root}/task/{tid}/stat")
+            stat = read_stat(f"/proc/{pid}/task/{tid}/stat")
             if stat is not None:
                 numbers = stat_numbers(stat[1])
-                self.threads[int(tid)] = {"comm": stat[0], "user_s": numbers["user_s"], "sys_s": numbers["sys_s"]}
+                into[int(tid)] = {"comm": stat[0], "user_s": numbers["user_s"], "sys_s": numbers["sys_s"]}
 
     def final_root(self):
         """Exact counters of the exited, not yet reaped root (a zombie): its own CPU and faults, and the totals
@@ -153,10 +158,11 @@ class TreeSampler:
         stat = read_stat(f"/proc/{self.root}/stat")
         return stat_numbers(stat[1]) if stat else None
 
-    def thread_groups(self):
-        """Root thread CPU by group name: {group: {"role", "threads", "user_s", "sys_s"}}."""
+    def thread_groups(self, workers=False):
+        """Thread CPU by group name, of the root (or all workers together): {group: {"role", "threads", "user_s",
+        "sys_s"}}."""
         groups = {}
-        for t in self.threads.values():
+        for t in (self.worker_threads if workers else self.threads).values():
             g = groups.setdefault(thread_group(t["comm"]), {"role": thread_role(t["comm"]), "threads": 0,
                                                             "user_s": 0.0, "sys_s": 0.0})
             g["threads"] += 1
