@@ -1,0 +1,56 @@
+package dev.hybridetl.io.http.internal;
+
+import dev.hybridetl.io.http.HttpSource.Reasons;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.TimeoutException;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+
+/**
+ * Turns what a request threw into a dead-letter reason, and says whether it deserves another attempt: only the
+ * transient ones do (a refused or broken connection). A timeout is not retried: a server that did not answer within
+ * the limit rarely does on the next try, and each retry would hold a slot of the window for another timeout.
+ */
+final class Failures {
+    private Failures() {
+    }
+
+    static Hop.Failure classify(Throwable error) {
+        if (has(error, BodyBuffer.TooLarge.class)) {
+            return Hop.Failure.of(Reasons.TOO_LARGE, false);
+        }
+        if (has(error, java.util.concurrent.TimeoutException.class) || has(error, TimeoutException.class)
+                || has(error, ConnectTimeoutException.class)) {
+            return Hop.Failure.of(Reasons.TIMEOUT, false);
+        }
+        if (has(error, UnknownHostException.class)) {
+            return Hop.Failure.of(Reasons.DNS, false);
+        }
+        if (has(error, SSLException.class)) {
+            return Hop.Failure.of(Reasons.TLS, false);
+        }
+        if (has(error, ConnectException.class)) {
+            return Hop.Failure.of(Reasons.CONNECT, true);
+        }
+        if (has(error, DecoderException.class)) {
+            return Hop.Failure.of(Reasons.BAD_RESPONSE, false);
+        }
+        if (has(error, IOException.class)) {
+            return Hop.Failure.of(Reasons.CONNECTION_LOST, true); // includes Reactor Netty's PrematureCloseException
+        }
+        return Hop.Failure.of(Reasons.FETCH_ERROR, false);
+    }
+
+    private static boolean has(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

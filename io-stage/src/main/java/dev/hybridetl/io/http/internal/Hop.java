@@ -1,0 +1,29 @@
+package dev.hybridetl.io.http.internal;
+
+import java.net.URI;
+import java.util.Map;
+
+/** What one request gave: a page, a redirect to follow, or a failure. */
+sealed interface Hop {
+
+    /** A 2xx response, its body read in full. */
+    record Page(URI uri, int status, Map<String, String> headers, byte[] body) implements Hop {
+    }
+
+    /** A 3xx response with its {@code Location} as sent (null if it had none). */
+    record Redirect(String location) implements Hop {
+    }
+
+    /**
+     * A failed request.
+     *
+     * @param reason the dead-letter reason, if it is the last attempt
+     * @param retryable whether another attempt may succeed
+     * @param retryAfterMillis the server's {@code Retry-After}, or -1 if it sent none
+     */
+    record Failure(String reason, boolean retryable, long retryAfterMillis) implements Hop {
+        static Failure of(String reason, boolean retryable) {
+            return new Failure(reason, retryable, -1);
+        }
+    }
+}
