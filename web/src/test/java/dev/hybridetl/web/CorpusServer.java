@@ -66,6 +66,11 @@ final class CorpusServer implements AutoCloseable {
         return secondary.port();
     }
 
+    /** Requests being answered now (an unanswered one until its client drops the connection). */
+    int activeNow() {
+        return active.get();
+    }
+
     /** The most requests answered at once. */
     int maxConcurrent() {
         return maxActive.get();
