@@ -3,8 +3,6 @@ package dev.hybridetl.io.http;
 import dev.hybridetl.api.Source;
 import dev.hybridetl.api.SourceReader;
 import dev.hybridetl.api.SourceSettings;
-import dev.hybridetl.io.http.internal.CrawlReader;
-import dev.hybridetl.io.http.internal.FetchLimits;
 import reactor.core.publisher.Mono;
 
 import java.nio.file.Path;
@@ -37,6 +35,25 @@ import java.util.Objects;
  * Nothing blocks the caller or an event loop. {@link SourceReader#close()} closes every connection at once.
  */
 public final class HttpSource implements Source {
+    /** Default requests in flight in all. */
+    public static final int DEFAULT_CONCURRENCY = 32;
+    /** The most requests in flight allowed: thousands of sockets are the point; more would only grow the window. */
+    public static final int MAX_CONCURRENCY = 65_536;
+    /** Default requests in flight per host and port. */
+    public static final int DEFAULT_PER_HOST = 8;
+    /** Default connect, headers and body timeout, each, in milliseconds. */
+    public static final long DEFAULT_TIMEOUT_MS = 10_000;
+    /** Default retries of a retryable failure. */
+    public static final int DEFAULT_RETRIES = 2;
+    /** Default delay of the first retry, before jitter, in milliseconds. */
+    public static final long DEFAULT_BACKOFF_MS = 200;
+    /** Default longest delay between two attempts, in milliseconds. */
+    public static final long DEFAULT_MAX_BACKOFF_MS = 10_000;
+    /** Default largest body kept, in bytes after decoding (1 MiB). */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+    /** Default redirects followed. */
+    public static final int DEFAULT_MAX_REDIRECTS = 5;
+
     private final Path urls;
     private final FetchLimits limits;
 
@@ -54,9 +71,9 @@ public final class HttpSource implements Source {
     }
 
     /**
-     * At most {@code requests} requests in flight in all (default {@value FetchLimits#DEFAULT_CONCURRENCY}).
+     * At most {@code requests} requests in flight in all (default {@value #DEFAULT_CONCURRENCY}).
      *
-     * @throws IllegalArgumentException if not between 1 and {@value FetchLimits#MAX_CONCURRENCY}
+     * @throws IllegalArgumentException if not between 1 and {@value #MAX_CONCURRENCY}
      */
     public HttpSource withConcurrency(int requests) {
         return new HttpSource(urls, limits.withConcurrency(requests));
@@ -64,7 +81,7 @@ public final class HttpSource implements Source {
 
     /**
      * At most {@code requests} requests in flight to one host and port (default
-     * {@value FetchLimits#DEFAULT_PER_HOST}); more than {@link #concurrency()} means no bound of its own.
+     * {@value #DEFAULT_PER_HOST}); more than {@link #concurrency()} means no bound of its own.
      *
      * @throws IllegalArgumentException if not positive
      */
@@ -74,7 +91,7 @@ public final class HttpSource implements Source {
 
     /**
      * How long connecting may take, then waiting for the response's headers, then reading its body, each
-     * (default 10 s).
+     * (default {@value #DEFAULT_TIMEOUT_MS} ms).
      *
      * @throws IllegalArgumentException if not positive
      */
@@ -83,10 +100,10 @@ public final class HttpSource implements Source {
     }
 
     /**
-     * How often a retryable failure is tried again (default {@value FetchLimits#DEFAULT_RETRIES}); the first retry
+     * How often a retryable failure is tried again (default {@value #DEFAULT_RETRIES}); the first retry
      * waits about {@code backoff}, each next one twice as long, at most {@code maxBackoff}, randomised by up to half
-     * (default 200 ms and 10 s). A {@code Retry-After} longer than {@code maxBackoff} is not waited for: the URL
-     * fails at once.
+     * (default {@value #DEFAULT_BACKOFF_MS} ms and {@value #DEFAULT_MAX_BACKOFF_MS} ms). A {@code Retry-After}
+     * longer than {@code maxBackoff} is not waited for: the URL fails at once.
      *
      * @throws IllegalArgumentException if {@code retries} is negative or over 100, or a duration is not positive
      */
@@ -95,8 +112,9 @@ public final class HttpSource implements Source {
     }
 
     /**
-     * The largest body kept, in bytes after decoding (default 1 MiB). A record must also fit the pipeline's
-     * {@link SourceSettings#maxRecordBytes()}; the smaller bound wins (less room for the record's header lines).
+     * The largest body kept, in bytes after decoding (default {@value #DEFAULT_MAX_RESPONSE_BYTES}). A record
+     * must also fit the pipeline's {@link SourceSettings#maxRecordBytes()}; the smaller bound wins (less room for
+     * the record's header lines).
      *
      * @throws IllegalArgumentException if not positive
      */
@@ -105,7 +123,7 @@ public final class HttpSource implements Source {
     }
 
     /**
-     * How many redirects are followed (default {@value FetchLimits#DEFAULT_MAX_REDIRECTS}); 0 makes every redirect
+     * How many redirects are followed (default {@value #DEFAULT_MAX_REDIRECTS}); 0 makes every redirect
      * a dead letter {@link Reasons#TOO_MANY_REDIRECTS}.
      *
      * @throws IllegalArgumentException if negative or over 100

@@ -1,11 +1,10 @@
-package dev.hybridetl.io.http.internal;
+package dev.hybridetl.io.http;
 
 import dev.hybridetl.api.RecordBatch;
 import dev.hybridetl.api.RecordBatchBuilder;
 import dev.hybridetl.api.Reject;
 import dev.hybridetl.api.SourceReader;
 import dev.hybridetl.api.SourceSettings;
-import dev.hybridetl.io.http.HttpRecord;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,9 +29,9 @@ import java.util.function.Predicate;
  * stops taking batches, the window fills and fetching stops (backpressure reaches the sockets). A slow URL at the
  * head of the window holds back those after it, which is the price of output in input order with bounded memory.
  *
- * <p>Entry point of the HTTP source's internals, used by {@code dev.hybridetl.io.http.HttpSource}. Not an API.
+ * <p>Package-private, as every class of the source but {@link HttpSource} and {@link HttpRecord}.
  */
-public final class CrawlReader implements SourceReader {
+final class CrawlReader implements SourceReader {
     /** Room left in a record for its header lines: two URLs of at most 4 KiB and three cut header values. */
     static final int HEADER_ROOM_BYTES = 16 * 1024;
     /** Outcomes queued between the window and the batch cutter, beyond the window itself. */
@@ -64,7 +63,7 @@ public final class CrawlReader implements SourceReader {
      * @return the reader, or an {@link IOException} naming the list; an {@link IllegalStateException} if the
      *     pipeline's record size leaves no room for a body
      */
-    public static Mono<dev.hybridetl.api.SourceReader> open(Path urls, FetchLimits limits, SourceSettings settings) {
+    static Mono<SourceReader> open(Path urls, FetchLimits limits, SourceSettings settings) {
         long room = settings.maxRecordBytes() - (long) HEADER_ROOM_BYTES;
         if (room < 1) {
             return Mono.error(new IllegalStateException("the maximum record size (" + settings.maxRecordBytes()

@@ -1,4 +1,4 @@
-package dev.hybridetl.io.http.internal;
+package dev.hybridetl.io.http;
 
 import org.junit.jupiter.api.Test;
 

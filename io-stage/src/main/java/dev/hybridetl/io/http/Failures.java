@@ -1,6 +1,5 @@
-package dev.hybridetl.io.http.internal;
+package dev.hybridetl.io.http;
 
-import dev.hybridetl.io.http.HttpSource.Reasons;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.TimeoutException;
@@ -21,28 +20,28 @@ final class Failures {
 
     static Hop.Failure classify(Throwable error) {
         if (has(error, BodyBuffer.TooLarge.class)) {
-            return Hop.Failure.of(Reasons.TOO_LARGE, false);
+            return Hop.Failure.of(HttpSource.Reasons.TOO_LARGE, false);
         }
         if (has(error, java.util.concurrent.TimeoutException.class) || has(error, TimeoutException.class)
                 || has(error, ConnectTimeoutException.class)) {
-            return Hop.Failure.of(Reasons.TIMEOUT, false);
+            return Hop.Failure.of(HttpSource.Reasons.TIMEOUT, false);
         }
         if (has(error, UnknownHostException.class)) {
-            return Hop.Failure.of(Reasons.DNS, false);
+            return Hop.Failure.of(HttpSource.Reasons.DNS, false);
         }
         if (has(error, SSLException.class)) {
-            return Hop.Failure.of(Reasons.TLS, false);
+            return Hop.Failure.of(HttpSource.Reasons.TLS, false);
         }
         if (has(error, ConnectException.class)) {
-            return Hop.Failure.of(Reasons.CONNECT, true);
+            return Hop.Failure.of(HttpSource.Reasons.CONNECT, true);
         }
         if (has(error, DecoderException.class)) {
-            return Hop.Failure.of(Reasons.BAD_RESPONSE, false);
+            return Hop.Failure.of(HttpSource.Reasons.BAD_RESPONSE, false);
         }
         if (has(error, IOException.class)) {
-            return Hop.Failure.of(Reasons.CONNECTION_LOST, true); // includes Reactor Netty's PrematureCloseException
+            return Hop.Failure.of(HttpSource.Reasons.CONNECTION_LOST, true); // includes Reactor Netty's PrematureCloseException
         }
-        return Hop.Failure.of(Reasons.FETCH_ERROR, false);
+        return Hop.Failure.of(HttpSource.Reasons.FETCH_ERROR, false);
     }
 
     private static boolean has(Throwable error, Class<? extends Throwable> type) {

@@ -1,4 +1,4 @@
-package dev.hybridetl.io.http.internal;
+package dev.hybridetl.io.http;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -15,20 +15,16 @@ import java.util.Objects;
  * @param maxResponseBytes the largest body kept, after decoding
  * @param maxRedirects redirects followed, at most
  */
-public record FetchLimits(int concurrency, int perHost, Duration timeout, int retries, Duration backoff,
+record FetchLimits(int concurrency, int perHost, Duration timeout, int retries, Duration backoff,
                           Duration maxBackoff, long maxResponseBytes, int maxRedirects) {
-    public static final int DEFAULT_CONCURRENCY = 32;
-    /** Enough for a crawl of thousands of sockets; more would only grow the window's memory. */
-    public static final int MAX_CONCURRENCY = 65_536;
-    public static final int DEFAULT_PER_HOST = 8;
-    public static final int DEFAULT_RETRIES = 2;
-    public static final int DEFAULT_MAX_REDIRECTS = 5;
-    public static final FetchLimits DEFAULTS = new FetchLimits(DEFAULT_CONCURRENCY, DEFAULT_PER_HOST,
-            Duration.ofSeconds(10), DEFAULT_RETRIES, Duration.ofMillis(200), Duration.ofSeconds(10), 1024 * 1024,
-            DEFAULT_MAX_REDIRECTS);
+    /** The defaults: {@link HttpSource}'s constants. */
+    static final FetchLimits DEFAULTS = new FetchLimits(HttpSource.DEFAULT_CONCURRENCY, HttpSource.DEFAULT_PER_HOST,
+            Duration.ofMillis(HttpSource.DEFAULT_TIMEOUT_MS), HttpSource.DEFAULT_RETRIES,
+            Duration.ofMillis(HttpSource.DEFAULT_BACKOFF_MS), Duration.ofMillis(HttpSource.DEFAULT_MAX_BACKOFF_MS),
+            HttpSource.DEFAULT_MAX_RESPONSE_BYTES, HttpSource.DEFAULT_MAX_REDIRECTS);
 
-    public FetchLimits {
-        between("concurrency", concurrency, 1, MAX_CONCURRENCY);
+    FetchLimits {
+        between("concurrency", concurrency, 1, HttpSource.MAX_CONCURRENCY);
         between("per-host requests", perHost, 1, Integer.MAX_VALUE);
         positive("timeout", timeout);
         between("retries", retries, 0, 100);
@@ -53,27 +49,27 @@ public record FetchLimits(int concurrency, int perHost, Duration timeout, int re
         }
     }
 
-    public FetchLimits withConcurrency(int n) {
+    FetchLimits withConcurrency(int n) {
         return new FetchLimits(n, perHost, timeout, retries, backoff, maxBackoff, maxResponseBytes, maxRedirects);
     }
 
-    public FetchLimits withPerHost(int n) {
+    FetchLimits withPerHost(int n) {
         return new FetchLimits(concurrency, n, timeout, retries, backoff, maxBackoff, maxResponseBytes, maxRedirects);
     }
 
-    public FetchLimits withTimeout(Duration d) {
+    FetchLimits withTimeout(Duration d) {
         return new FetchLimits(concurrency, perHost, d, retries, backoff, maxBackoff, maxResponseBytes, maxRedirects);
     }
 
-    public FetchLimits withRetries(int n, Duration first, Duration max) {
+    FetchLimits withRetries(int n, Duration first, Duration max) {
         return new FetchLimits(concurrency, perHost, timeout, n, first, max, maxResponseBytes, maxRedirects);
     }
 
-    public FetchLimits withMaxResponseBytes(long bytes) {
+    FetchLimits withMaxResponseBytes(long bytes) {
         return new FetchLimits(concurrency, perHost, timeout, retries, backoff, maxBackoff, bytes, maxRedirects);
     }
 
-    public FetchLimits withMaxRedirects(int n) {
+    FetchLimits withMaxRedirects(int n) {
         return new FetchLimits(concurrency, perHost, timeout, retries, backoff, maxBackoff, maxResponseBytes, n);
     }
 }

@@ -1,7 +1,5 @@
-package dev.hybridetl.io.http.internal;
+package dev.hybridetl.io.http;
 
-import dev.hybridetl.io.http.HttpRecord;
-import dev.hybridetl.io.http.HttpSource.Reasons;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -102,7 +100,7 @@ final class Fetcher implements AutoCloseable {
     Mono<FetchOutcome> fetch(UrlLine line) {
         URI uri = line.tooLong() ? null : Urls.parse(line.text());
         if (uri == null) {
-            return Mono.just(FetchOutcome.failed(line, Reasons.BAD_URL, 0));
+            return Mono.just(FetchOutcome.failed(line, HttpSource.Reasons.BAD_URL, 0));
         }
         return attempt(line, uri, 1);
     }
@@ -128,34 +126,34 @@ final class Fetcher implements AutoCloseable {
     }
 
     /** Requests {@code uri} and follows its redirects; the result is a page or a failure. */
-    private Mono<Hop> follow(URI uri, List<URI> chain) {
+    private Mono<Hop.Result> follow(URI uri, List<URI> chain) {
         return request(uri).flatMap(hop -> {
             if (!(hop instanceof Hop.Redirect redirect)) {
                 return Mono.just(hop);
             }
             URI next = Urls.resolve(uri, redirect.location());
             if (next == null) {
-                return Mono.just(Hop.Failure.of(Reasons.BAD_REDIRECT, false));
+                return Mono.just(Hop.Failure.of(HttpSource.Reasons.BAD_REDIRECT, false));
             }
             if (chain.contains(next)) {
-                return Mono.just(Hop.Failure.of(Reasons.REDIRECT_LOOP, false));
+                return Mono.just(Hop.Failure.of(HttpSource.Reasons.REDIRECT_LOOP, false));
             }
             if (chain.size() > limits.maxRedirects()) {
-                return Mono.just(Hop.Failure.of(Reasons.TOO_MANY_REDIRECTS, false));
+                return Mono.just(Hop.Failure.of(HttpSource.Reasons.TOO_MANY_REDIRECTS, false));
             }
             chain.add(next);
             return follow(next, chain);
         });
     }
 
-    private Mono<Hop> request(URI uri) {
+    private Mono<Hop.Result> request(URI uri) {
         return client.get().uri(uri.toASCIIString())
                 .response((response, body) -> answer(uri, response, body))
                 .next()
                 .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(Failures.classify(e)));
     }
 
-    private Mono<Hop> answer(URI uri, HttpClientResponse response, ByteBufFlux body) {
+    private Mono<Hop.Result> answer(URI uri, HttpClientResponse response, ByteBufFlux body) {
         int status = response.status().code();
         HttpHeaders headers = response.responseHeaders();
         if (status >= 300 && status < 400 && status != 304) {
@@ -164,14 +162,14 @@ final class Fetcher implements AutoCloseable {
         if (status == 429 || status >= 500) {
             long retryAfter = Backoff.retryAfterMillis(headers.get(HttpHeaderNames.RETRY_AFTER),
                     System.currentTimeMillis());
-            return Mono.just(new Hop.Failure(Reasons.HTTP_STATUS_PREFIX + status, true, retryAfter));
+            return Mono.just(new Hop.Failure(HttpSource.Reasons.HTTP_STATUS_PREFIX + status, true, retryAfter));
         }
         if (status < 200 || status >= 300) {
-            return Mono.just(Hop.Failure.of(Reasons.HTTP_STATUS_PREFIX + status, false));
+            return Mono.just(Hop.Failure.of(HttpSource.Reasons.HTTP_STATUS_PREFIX + status, false));
         }
         String declared = headers.get(HttpHeaderNames.CONTENT_LENGTH);
         if (declared != null && parseLength(declared) > maxBodyBytes) {
-            return Mono.just(Hop.Failure.of(Reasons.TOO_LARGE, false));
+            return Mono.just(Hop.Failure.of(HttpSource.Reasons.TOO_LARGE, false));
         }
         Map<String, String> selected = selected(headers);
         return body.reduce(new BodyBuffer(maxBodyBytes), BodyBuffer::add)

@@ -1,4 +1,4 @@
-package dev.hybridetl.io.http.internal;
+package dev.hybridetl.io.http;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,4 +1,4 @@
-package dev.hybridetl.io.http.internal;
+package dev.hybridetl.io.http;
 
 import java.net.URI;
 import java.net.URISyntaxException;
