@@ -23,7 +23,8 @@ final class HttpSourceOptions {
                     + "${DEFAULT-VALUE}).")
     int perHost;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = HttpSource.DEFAULT_TIMEOUT_MS + "ms", converter = Units.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = HttpSource.DEFAULT_TIMEOUT_MS + "ms",
+            converter = Units.DurationConverter.class,
             description = "--source http: how long connecting, then waiting for the response's headers, then "
                     + "reading its body may each take, e.g. 500ms, 3s (default: ${DEFAULT-VALUE}). Not retried.")
     Duration timeout;
@@ -39,13 +40,15 @@ final class HttpSourceOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration backoff;
 
-    @Option(names = "--max-retry-wait", paramLabel = "DURATION", defaultValue = HttpSource.DEFAULT_MAX_BACKOFF_MS + "ms",
+    @Option(names = "--max-retry-wait", paramLabel = "DURATION",
+            defaultValue = HttpSource.DEFAULT_MAX_BACKOFF_MS + "ms",
             converter = Units.DurationConverter.class,
             description = "--source http: the longest wait before a retry; a server's Retry-After longer than this "
                     + "is not waited for, the URL fails (default: ${DEFAULT-VALUE}).")
     Duration maxBackoff;
 
-    @Option(names = "--max-response-size", paramLabel = "SIZE", defaultValue = "" + HttpSource.DEFAULT_MAX_RESPONSE_BYTES,
+    @Option(names = "--max-response-size", paramLabel = "SIZE",
+            defaultValue = "" + HttpSource.DEFAULT_MAX_RESPONSE_BYTES,
             converter = Units.BytesConverter.class,
             description = "--source http: the largest body kept, after gzip decoding, e.g. 256KiB; a larger one is a "
                     + "dead letter 'too_large'. Also bounded by --max-record-bytes (default: ${DEFAULT-VALUE}).")

@@ -24,7 +24,9 @@ final class Corpus {
     static final int FLAKY_FAILURES = 2;
     static final int BIG_BYTES = 512 * 1024;
 
-    enum Kind { PAGE, SLOW, FLAKY, LIMITED, REDIRECT, LOOP, GZIP, BIG_DECLARED, BIG_CHUNKED, HANG, ALWAYS_FAILING, JSON }
+    enum Kind {
+        PAGE, SLOW, FLAKY, LIMITED, REDIRECT, LOOP, GZIP, BIG_DECLARED, BIG_CHUNKED, HANG, ALWAYS_FAILING, JSON
+    }
 
     record Route(Kind kind, int id) {
     }
@@ -65,7 +67,7 @@ final class Corpus {
         return "/page/" + id;
     }
 
-    /** The page of {@code id}; the facts it must give are {@link #title}, {@link #lang}, {@link #words}, {@link #links}. */
+    /** The page of {@code id}; its facts are {@link #title}, {@link #lang}, {@link #words}, {@link #links}. */
     static byte[] pageHtml(int id) {
         StringBuilder words = new StringBuilder();
         for (int k = 0; k < paragraphWords(id); k++) {

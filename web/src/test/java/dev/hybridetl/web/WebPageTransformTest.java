@@ -40,7 +40,8 @@ class WebPageTransformTest {
 
     @Test
     void shouldDecodeWithTheHeadersCharsetOverTheDocumentsOwn() throws Exception {
-        byte[] latin1 = "<html><head><meta charset=utf-8><title>Café crème</title></head><body>Déjà vu</body></html>"
+        byte[] latin1 = ("<html><head><meta charset=utf-8><title>Café crème</title></head>"
+                + "<body>Déjà vu</body></html>")
                 .getBytes(StandardCharsets.ISO_8859_1);
         JsonNode page = one(record("text/html; charset=ISO-8859-1", null, latin1));
 

@@ -20,7 +20,8 @@ import java.util.function.Predicate;
  * The crawl as a {@link SourceReader}: URL lines → a window of fetches in list order → batches.
  *
  * <pre>
- *   URL list ──generate, blocking scheduler──► lines ──flatMapSequential(fetch, concurrency, 1)──► outcomes
+ *   URL list ──generate, blocking scheduler──► lines
+ *       ──flatMapSequential(fetch, concurrency, 1)──► outcomes
  *       ──publishOn(run's event loop)──► cut into batches of ~batchBytes ──► RecordBatch 0, 1, 2, ...
  * </pre>
  *

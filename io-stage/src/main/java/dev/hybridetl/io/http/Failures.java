@@ -39,7 +39,8 @@ final class Failures {
             return Hop.Failure.of(HttpSource.Reasons.BAD_RESPONSE, false);
         }
         if (has(error, IOException.class)) {
-            return Hop.Failure.of(HttpSource.Reasons.CONNECTION_LOST, true); // includes Reactor Netty's PrematureCloseException
+            // includes Reactor Netty's PrematureCloseException
+            return Hop.Failure.of(HttpSource.Reasons.CONNECTION_LOST, true);
         }
         return Hop.Failure.of(HttpSource.Reasons.FETCH_ERROR, false);
     }
