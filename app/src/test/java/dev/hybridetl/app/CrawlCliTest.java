@@ -85,6 +85,15 @@ class CrawlCliTest {
     }
 
     @Test
+    void shouldExplainTheHttpSourceOptionsInHelp() {
+        CliTest.Outcome o = cli("run", "--help");
+        assertThat(o.exitCode()).isZero();
+        assertThat(o.out()).contains("--source", "--concurrency", "--per-host", "--timeout", "--retries",
+                "--retry-backoff", "--max-retry-wait", "--max-response-size", "--max-redirects",
+                "--source http --input urls.txt");
+    }
+
+    @Test
     void shouldPrintOneLineAndExit2ForAnUnknownSourceOrAMissingList() {
         CliTest.Outcome unknown = cli("run", "--source", "ftp", "--input", "x");
         assertThat(unknown.exitCode()).isEqualTo(2);
