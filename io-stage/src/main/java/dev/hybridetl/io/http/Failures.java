@@ -15,6 +15,9 @@ import java.net.UnknownHostException;
  * the limit rarely does on the next try, and each retry would hold a slot of the window for another timeout.
  */
 final class Failures {
+    /** Causes looked at, at most: a chain can be cyclic. */
+    private static final int MAX_CAUSE_DEPTH = 16;
+
     private Failures() {
     }
 
@@ -46,7 +49,8 @@ final class Failures {
     }
 
     private static boolean has(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Throwable t = error;
+        for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
             if (type.isInstance(t)) {
                 return true;
             }
