@@ -4,6 +4,7 @@ import dev.hybridetl.api.Pipeline;
 import dev.hybridetl.api.PipelineResult;
 import dev.hybridetl.api.PipelineRun;
 import dev.hybridetl.api.Placement;
+import dev.hybridetl.api.Source;
 import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Stage;
 import dev.hybridetl.api.PipelineException;
@@ -44,6 +45,8 @@ import java.util.concurrent.Callable;
                 "  zcat flights.csv.gz | java -jar pipeline-app.jar run -i - -o - > out.jsonl",
                 "  java -jar pipeline-app.jar run -i big.csv.gz -o out.jsonl --resume",
                 "      (after a run that died: continues it where its last checkpoint was)",
+                "  java -jar pipeline-app.jar run --source http --input urls.txt \\",
+                "      --output pages.jsonl --transform web-page --concurrency 32 --timeout 3s",
                 "", "Exit codes: 0 done, 1 the run failed, 2 bad option or input."})
 final class RunCommand implements Callable<Integer> {
     static final String SAMPLE_RESOURCE = "/samples/flights-200k.csv.gz";
@@ -53,6 +56,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--source", paramLabel = "KIND", defaultValue = "file",
+            description = "Where records come from: 'file' (INPUT is the records, the default) or 'http' (INPUT "
+                    + "lists URLs, one per line, and each fetched page is a record: see --concurrency and the other "
+                    + "'--source http' options, and docs/crawler.md).")
+    String source;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE",
             description = "Input file, .csv or .csv.gz; first line is the header; '-' reads stdin (any pipe or FIFO "
@@ -128,6 +137,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ResumeOptions durability = new ResumeOptions();
 
+    @Mixin
+    HttpSourceOptions http = new HttpSourceOptions();
+
     @Option(names = {"-v", "--verbose"}, description = "Log more, and print stack traces on errors.")
     boolean verbose;
 
@@ -145,6 +157,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Placement where = parsePlacement();
         RejectsFormat format = parseRejectsFormat();
+        checkSourceKind();
         boolean stdin = input != null && input.toString().equals("-");
         Path sample = input == null ? extractSample() : null;
         try {
@@ -195,11 +208,12 @@ final class RunCommand implements Callable<Integer> {
     private Pipeline buildPipeline(Path in, OutputPaths paths, Placement where, RejectsFormat format,
                                    DurableRun durable) {
         try {
+            FileSink sink = FileSink.of(paths.output(), paths.rejects()).withRejectsFormat(format);
+            boolean file = source.equals("file");
             return Pipeline.builder()
-                    .source(FileSource.of(in).withCheckpoints(durable))
+                    .source(source(in, durable))
                     .stage(Stage.plugin(transform).withConfig(config).withPlacement(where).withWorkers(workers))
-                    .sink(FileSink.of(paths.output(), paths.rejects()).withRejectsFormat(format)
-                            .withCheckpoints(durable))
+                    .sink(file ? sink.withCheckpoints(durable) : sink)
                     .batchBytes(batchBytes)
                     .maxRecordBytes(maxRecordBytes)
                     .maxInFlightBatches(maxInFlight)
@@ -208,6 +222,32 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Main.UsageProblem(e.getMessage());
         }
+    }
+
+    /** Refuses an unknown {@code --source}, and what a source other than a file cannot do. */
+    private void checkSourceKind() {
+        switch (source) {
+            case "file" -> {
+            }
+            case "http" -> {
+                if (input == null) {
+                    throw new Main.UsageProblem("--source http needs --input: a file of URLs, one per line, or '-'");
+                }
+                if (durability.resume || durability.keepProgress) {
+                    throw new Main.UsageProblem("--resume and --keep-progress work with --source file only: a crawl "
+                            + "is not checkpointed");
+                }
+            }
+            default -> throw new Main.UsageProblem("unknown --source '" + source + "'; use 'file' or 'http'");
+        }
+    }
+
+    /** The source {@code --source} names, reading {@code in}. */
+    private Source source(Path in, DurableRun durable) {
+        return switch (source) {
+            case "http" -> http.source(in);
+            default -> FileSource.of(in).withCheckpoints(durable);
+        };
     }
 
     private static Path checkedInput(Path path) {

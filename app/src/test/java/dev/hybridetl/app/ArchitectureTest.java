@@ -49,10 +49,10 @@ class ArchitectureTest {
                 .filter(name -> name.startsWith("dev.hybridetl.")).collect(Collectors.toCollection(TreeSet::new));
         assertThat(packages).contains(
                 "dev.hybridetl.api", "dev.hybridetl.api.spi",
-                "dev.hybridetl.io", "dev.hybridetl.io.internal",
+                "dev.hybridetl.io", "dev.hybridetl.io.internal", "dev.hybridetl.io.http",
                 "dev.hybridetl.ipc",
                 "dev.hybridetl.cpu.threads", "dev.hybridetl.cpu.processes",
-                "dev.hybridetl.flights",
+                "dev.hybridetl.flights", "dev.hybridetl.web",
                 "dev.hybridetl.app");
     }
 
@@ -126,6 +126,25 @@ class ArchitectureTest {
                     .or(pluginApi()))
             .because("flights is a plugin like any user's: it may use the plugin author's classes of "
                     + "dev.hybridetl.api (docs/api.md), not the SPI, io, ipc, cpu or app");
+
+    @ArchTest
+    static final ArchRule the_http_source_exposes_only_its_source_and_record_format = classes()
+            .that().resideInAPackage("dev.hybridetl.io.http..").and().arePublic()
+            .should().haveFullyQualifiedName("dev.hybridetl.io.http.HttpSource")
+            .orShould().haveFullyQualifiedName("dev.hybridetl.io.http.HttpSource$Reasons")
+            .orShould().haveFullyQualifiedName("dev.hybridetl.io.http.HttpRecord")
+            .because("the crawler's API is HttpSource and the format of its records (docs/api.md); its fetcher, "
+                    + "window and limits are package-private");
+
+    @ArchTest
+    static final ArchRule the_web_plugin_uses_only_the_plugin_api_and_the_http_record_format = classes()
+            .that().resideInAPackage("dev.hybridetl.web..")
+            .should().onlyDependOnClassesThat(DescribedPredicate.not(ours())
+                    .or(resideInAPackage("dev.hybridetl.web.."))
+                    .or(pluginApi())
+                    .or(JavaClass.Predicates.equivalentTo(dev.hybridetl.io.http.HttpRecord.class)))
+            .because("web-page is a plugin like flights, which also reads the HTTP source's records: through "
+                    + "HttpRecord, their one decoder (docs/api.md)");
 
     @ArchTest
     static final ArchRule nothing_depends_on_the_app = noClasses()
