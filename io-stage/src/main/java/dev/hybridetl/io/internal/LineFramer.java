@@ -206,6 +206,24 @@ public final class LineFramer {
         return closed;
     }
 
+    /** True if the open batch has records or rejects. */
+    public boolean holdsRecords() {
+        return !batch.isEmpty();
+    }
+
+    /**
+     * Closes the open batch now, if it has records or rejects (a stream that goes quiet must not hold its last lines
+     * back until a batch fills). Only between whole lines: the caller frames whole lines only.
+     */
+    public List<RecordBatch> flush() {
+        if (headerText == null || lineStarted || batch.isEmpty()) {
+            return List.of();
+        }
+        RecordBatch closed = closeBatch(unreportedBusyNanos, consumed);
+        unreportedBusyNanos = 0;
+        return List.of(closed);
+    }
+
     /**
      * Ends the input: closes an unterminated last line and returns the last batch, if any.
      *

@@ -91,7 +91,8 @@ public final class FollowedFileSource implements Source {
                     LineFramer framer = LineFramer.forStream(settings.batchBytes(), settings.maxRecordBytes(),
                             settings.metrics(), from == null ? null : from.header(),
                             from == null ? 1 : from.nextRecord());
-                    LinePump pump = new LinePump(framer, settings.maxRecordBytes(), true, follower::close);
+                    LinePump pump = new LinePump(framer, settings.maxRecordBytes(), true, settings.eventLoop(),
+                            follower::close);
                     Mono<StreamChunk> next = Mono.fromCallable(follower::read).subscribeOn(settings.blocking())
                             .switchIfEmpty(Mono.delay(pollInterval, settings.blocking()).then(Mono.empty()));
                     Flux<StreamChunk> chunks = next.repeat();

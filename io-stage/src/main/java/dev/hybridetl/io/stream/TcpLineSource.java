@@ -136,7 +136,8 @@ public final class TcpLineSource implements Source {
     private Mono<SourceReader> read(Connection connection, LoopResources loops, SourceSettings settings) {
         String resource = description();
         LinePump pump = new LinePump(LineFramer.forStream(settings.batchBytes(), settings.maxRecordBytes(),
-                settings.metrics(), null, 1), settings.maxRecordBytes(), false, () -> release(connection, loops));
+                settings.metrics(), null, 1), settings.maxRecordBytes(), false, settings.eventLoop(),
+                () -> release(connection, loops));
         return pump.open(connection.inbound().receive().asByteArray()
                 .map(bytes -> new StreamChunk(bytes, resource, 0, false)));
     }

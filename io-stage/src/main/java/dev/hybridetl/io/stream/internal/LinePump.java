@@ -10,9 +10,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -34,17 +38,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       downstream requests from any thread. All state is guarded by this object's monitor, held only for framing
  *       and hand-offs, never across a blocking call; a re-entrant {@link #drain()} is turned into another turn of
  *       the loop already running.</li>
+ *   <li><b>Linger.</b> A batch closes when it is full, or {@value #LINGER_MS} ms after its first line (the wait
+ *       Kafka producers call linger): a stream that goes quiet does not hold its last lines back, and a fast one
+ *       still fills its batches.</li>
  * </ul>
  */
 public final class LinePump extends BaseSubscriber<StreamChunk> implements SourceReader {
     private static final byte LF = '\n';
     private static final byte CR = '\r';
     private static final byte[] END_OF_LINE = {LF};
+    /** The longest a framed line waits in a batch that is not full. */
+    static final long LINGER_MS = 100;
 
     private final LineFramer framer;
     private final int maxRecordBytes;
     private final boolean resumable;
     private final Runnable onClose;
+    private final Scheduler timer;
+    /** Batches the framer has closed; a linger flush applies only to the batch open when it was scheduled. */
+    private long batchesClosed;
+    private boolean lingerScheduled;
     private final ArrayDeque<RecordBatch> ready = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private byte[] tail = new byte[0];
@@ -64,10 +77,12 @@ public final class LinePump extends BaseSubscriber<StreamChunk> implements Sourc
 
     /**
      * @param resumable whether {@link #position()} means anything (a followed file) or not (a socket)
+     * @param timer where linger flushes are scheduled (the run's event loop)
      * @param onClose releases the resource behind the chunks (a connection, a file); called once
      */
-    public LinePump(LineFramer framer, int maxRecordBytes, boolean resumable, Runnable onClose) {
+    public LinePump(LineFramer framer, int maxRecordBytes, boolean resumable, Scheduler timer, Runnable onClose) {
         this.framer = framer;
+        this.timer = timer;
         this.maxRecordBytes = maxRecordBytes;
         this.resumable = resumable;
         this.onClose = onClose;
@@ -124,15 +139,52 @@ public final class LinePump extends BaseSubscriber<StreamChunk> implements Sourc
         if (bytes.length - whole > maxRecordBytes) {
             whole = bytes.length; // a line too long to hold: the framer rejects it as it goes
         }
-        ready.addAll(framer.frame(bytes, whole));
+        add(framer.frame(bytes, whole));
         tail = whole == bytes.length ? new byte[0] : Arrays.copyOfRange(bytes, whole, bytes.length);
         if (chunk.endsResource() && tail.length > 0) {
-            ready.addAll(framer.frame(tail, tail.length));
-            ready.addAll(framer.frame(END_OF_LINE, 1)); // a rotated file's last line ends with the file
+            add(framer.frame(tail, tail.length));
+            add(framer.frame(END_OF_LINE, 1)); // a rotated file's last line ends with the file
             tail = new byte[0];
         }
         resource = chunk.resource();
         framedOffset = chunk.endOffset() - tail.length;
+        if (!lingerScheduled) {
+            scheduleLinger();
+        }
+    }
+
+    private void scheduleLinger() {
+        if (framer.header() == null || !framer.holdsRecords()) {
+            return;
+        }
+        lingerScheduled = true;
+        long open = batchesClosed;
+        try {
+            timer.schedule(() -> linger(open), LINGER_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException runIsOver) {
+            lingerScheduled = false;
+        }
+    }
+
+    private void add(List<RecordBatch> batches) {
+        batchesClosed += batches.size();
+        ready.addAll(batches);
+    }
+
+    /** The linger time of the batch that was open at {@code open} closed batches is up: close it if still open. */
+    private void linger(long open) {
+        synchronized (this) {
+            lingerScheduled = false;
+            if (stopped || upstreamDone) {
+                return;
+            }
+            if (batchesClosed == open) {
+                add(framer.flush());
+            } else {
+                scheduleLinger(); // a newer batch is open: it gets its own linger time
+            }
+        }
+        drain();
     }
 
     private static int lastLineEnd(byte[] bytes) {
