@@ -183,7 +183,8 @@ class StreamRunTest {
                 .build();
     }
 
-    private static void append(Path file, List<String> sent, long from, long to) throws IOException {
+    /** Appends records {@code from..to} of {@link StreamProducer#line} to {@code file}, and to {@code sent}. */
+    static void append(Path file, List<String> sent, long from, long to) throws IOException {
         StringBuilder text = new StringBuilder();
         for (long i = from; i <= to; i++) {
             String line = StreamProducer.line(i);

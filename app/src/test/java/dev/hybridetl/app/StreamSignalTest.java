@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +84,7 @@ class StreamSignalTest {
         Path out = dir.resolve("parts");
         Path position = dir.resolve("app.position");
         Files.writeString(log, StreamProducer.HEADER + "\n");
-        appendLines(log, 1, 5_000);
+        StreamRunTest.append(log, new ArrayList<>(), 1, 5_000);
         String[] args = {"run", "--source", "follow", "--input", log.toString(), "--output", out.toString(),
                 "--transform", "test-kit-upper", "--placement", "threads", "--workers", "1", "--roll-every", "200ms",
                 "--position-file", position.toString()};
@@ -96,21 +95,13 @@ class StreamSignalTest {
         assertThat(firstExit.code()).as(firstExit.stderr()).isZero();
         assertThat(position).exists();
 
-        appendLines(log, 5_001, 7_000);
+        StreamRunTest.append(log, new ArrayList<>(), 5_001, 7_000);
         Process second = startMain(args);
         StreamRunTest.awaitCondition(() -> linesIn(out) >= 7_000, "the lines appended in between");
         Exit secondExit = terminate(second);
         assertThat(secondExit.code()).as(secondExit.stderr()).isZero();
         assertThat(recordsIn(secondExit.stdout())).isEqualTo(2_000);
         assertThat(StreamParts.lines(out)).isEqualTo(StreamParts.upperCasedProducerLines(7_000));
-    }
-
-    private static void appendLines(Path file, long from, long to) throws IOException {
-        StringBuilder text = new StringBuilder();
-        for (long i = from; i <= to; i++) {
-            text.append(StreamProducer.line(i)).append('\n');
-        }
-        Files.writeString(file, text, StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
     }
 
     private static int partCount(Path out) {
