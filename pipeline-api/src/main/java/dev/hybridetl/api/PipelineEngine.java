@@ -13,6 +13,7 @@ import reactor.core.scheduler.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,11 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li><b>Cancel.</b> A cancel is delivered as an error into the flow just upstream of the sink, so the sink
  *       removes its temporary files before the flow terminates, and cleanup need not wait for queued work. Only if
  *       the flow has not ended {@value #CANCEL_GRACE_MS} ms later is the subscription disposed outright.</li>
+ *   <li><b>Stop (drain).</b> The opposite of a cancel: the source's batches end, and the flow completes as at the
+ *       end of a file, so every batch already read is finished, ordered and committed. A reader that can end its
+ *       batches itself ({@link SourceReader#stop()}: a stream flushes the whole lines it holds) is asked to; for any
+ *       other the batches are cut just after the source, after the batches it has emitted. Nothing else changes:
+ *       a drain is an ordinary completion, with an ordinary result.</li>
  * </ul>
  */
 final class PipelineEngine {
@@ -58,6 +64,9 @@ final class PipelineEngine {
     private final Scheduler eventLoop = RunThreads.eventLoop(this::onUncaught);
     private final Scheduler blocking = RunThreads.blocking(this::onUncaught);
     private final Sinks.One<RecordBatch> cancelSignal = Sinks.one();
+    /** Cuts the source's batches, for a {@link #stop()} of a reader that cannot end them itself. */
+    private final Sinks.Empty<Void> cutSignal = Sinks.empty();
+    private volatile boolean stopping;
     private final StageMetrics sourceMetrics;
     private final List<StageMetrics> stageMetrics = new ArrayList<>();
     private final StageMetrics sinkMetrics;
@@ -102,7 +111,7 @@ final class PipelineEngine {
         } catch (Throwable t) {
             engine.cleanup(PipelineException.wrap("pipeline failed to start", t));
         }
-        return new PipelineRun(engine.completion, engine::cancel, engine::progress);
+        return new PipelineRun(engine.completion, engine::cancel, engine::stop, engine::progress, engine::position);
     }
 
     private void subscribe() {
@@ -112,11 +121,15 @@ final class PipelineEngine {
         Mono<Void> flow = Guards.mono(sourceContext, () -> pipeline.source.open(sourceSettings))
                 .flatMap(r -> {
                     reader.set(r);
+                    if (stopping) {
+                        askToStop(r); // stopped while opening: stop() may not have seen this reader
+                    }
                     return Mono.fromCallable(() -> startRunners(r.header())).subscribeOn(blocking)
                             .flatMap(started -> {
                                 // A read error reaches the engine through the sink: it is named for the source
                                 // before it gets there, and the sink's context leaves a PipelineException as it is.
-                                Flux<RecordBatch> batches = chain(Guards.flux(sourceContext, r::batches), started);
+                                Flux<RecordBatch> batches = chain(Guards.flux(sourceContext, r::batches)
+                                        .takeUntilOther(cutSignal.asMono()), started);
                                 String sinkContext = "cannot write " + pipeline.sink.description();
                                 return Guards.mono(sinkContext, () -> pipeline.sink.write(batches,
                                         new SinkSettings(eventLoop, blocking, sinkMetrics)));
@@ -229,6 +242,47 @@ final class PipelineEngine {
         watchdog.start();
     }
 
+    /**
+     * Drains the run (see the class notes): no effect once it is cancelled or ending. Never blocks; idempotent.
+     */
+    private void stop() {
+        if (cleanupStarted.get() || cancelled || stopping) {
+            return;
+        }
+        stopping = true;
+        SourceReader r = reader.get();
+        if (r == null) {
+            cutSignal.tryEmitEmpty(); // not open yet: the batches end as soon as they start
+        } else {
+            askToStop(r);
+        }
+    }
+
+    private void askToStop(SourceReader r) {
+        boolean endsItself = false;
+        try {
+            endsItself = r.stop();
+        } catch (Throwable e) {
+            // a reader that fails to stop is cut like one that cannot
+        }
+        if (!endsItself) {
+            cutSignal.tryEmitEmpty();
+        }
+    }
+
+    /** The reader's position, once the run has completed normally (then everything it emitted is committed). */
+    private Optional<SourcePosition> position() {
+        SourceReader r = reader.get();
+        if (r == null || !completion.isDone() || completion.isCompletedExceptionally()) {
+            return Optional.empty();
+        }
+        try {
+            return r.position();
+        } catch (Throwable e) {
+            return Optional.empty();
+        }
+    }
+
     /** Ends the flow from outside: operators still unwinding may leave clean-up work queued on the schedulers. */
     private void forceDispose() {
         forcedDispose = true;
@@ -251,7 +305,7 @@ final class PipelineEngine {
     private Progress progress() {
         SourceReader r = reader.get();
         return new Progress(recordsIn.sum(), recordsOut.sum(), recordsRejected.sum(), r == null ? 0 : r.bytesRead(),
-                r == null ? -1 : r.sizeBytes(), System.nanoTime() - startNanos);
+                r == null ? -1 : r.sizeBytes(), System.nanoTime() - startNanos, r != null && r.unbounded());
     }
 
     /**
