@@ -128,6 +128,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ResumeOptions durability = new ResumeOptions();
 
+    @Mixin
+    ObservabilityOptions observability = new ObservabilityOptions();
+
     @Option(names = {"-v", "--verbose"}, description = "Log more, and print stack traces on errors.")
     boolean verbose;
 
@@ -160,9 +163,10 @@ final class RunCommand implements Callable<Integer> {
                 out.println("No --input given: running " + transform + " on the bundled sample (200,000 flights).");
             }
             try (DurableRun durable = durability.open(in, paths, ResumeOptions.job(transform, config, batchBytes,
-                    maxRecordBytes, format.cliName()), err)) {
-                Pipeline pipeline = buildPipeline(in, paths, where, format, durable);
-                PipelineRun run = pipeline.start();
+                    maxRecordBytes, format.cliName()), err);
+                 RunObservation observed = observability.open(err)) {
+                Pipeline pipeline = buildPipeline(in, paths, where, format, durable, observed.registry());
+                PipelineRun run = observed.watch(pipeline.start());
                 PipelineResult result = awaitWithCtrlC(run, durable, err);
                 new RunSummary(out).print(transform, where, workers,
                         sample != null ? "bundled sample" : stdin ? "stdin" : in.toString(), paths, result,
@@ -193,7 +197,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private Pipeline buildPipeline(Path in, OutputPaths paths, Placement where, RejectsFormat format,
-                                   DurableRun durable) {
+                                   DurableRun durable, io.micrometer.core.instrument.MeterRegistry registry) {
         try {
             return Pipeline.builder()
                     .source(FileSource.of(in).withCheckpoints(durable))
@@ -204,6 +208,7 @@ final class RunCommand implements Callable<Integer> {
                     .maxRecordBytes(maxRecordBytes)
                     .maxInFlightBatches(maxInFlight)
                     .processSettings(new ProcessSettings(queueDir, keepQueues, workerHeapMb, workerJvmOptions))
+                    .meterRegistry(registry)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new Main.UsageProblem(e.getMessage());

@@ -20,6 +20,10 @@ public final class MeterNames {
 
     /** Counter: records read ({@code kind=in}), written ({@code out}) and rejected ({@code rejected}). */
     public static final String RECORDS = "etl.records";
+    /** Counter: records rejected, tagged {@link #STAGE} (the one that rejected it) and {@link #REASON}. */
+    public static final String REJECTS = "etl.rejects";
+    /** Tag of {@link #REJECTS}: the reject's reason token (at most 64 per run, the rest as {@code other}). */
+    public static final String REASON = "reason";
     /** Timer: time a stage spent working on batches. */
     public static final String STAGE_BUSY = "etl.stage.busy";
     /** Gauge: of the last second or more, milliseconds per second the stage's workers spent transforming. */

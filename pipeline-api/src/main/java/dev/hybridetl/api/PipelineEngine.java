@@ -69,6 +69,7 @@ final class PipelineEngine {
     private final Counter inCounter;
     private final Counter outCounter;
     private final Counter rejectedCounter;
+    private final RejectMeters rejectMeters;
     private final AtomicReference<SourceReader> reader = new AtomicReference<>();
     private final Object runnersLock = new Object();
     private final List<StageRunner> runners = new ArrayList<>();
@@ -91,6 +92,7 @@ final class PipelineEngine {
         this.inCounter = recordsCounter(pipeline.registry, "in");
         this.outCounter = recordsCounter(pipeline.registry, "out");
         this.rejectedCounter = recordsCounter(pipeline.registry, "rejected");
+        this.rejectMeters = new RejectMeters(pipeline.registry);
     }
 
     private static Counter recordsCounter(MeterRegistry registry, String kind) {
@@ -154,6 +156,7 @@ final class PipelineEngine {
                     recordsRejected.add(b.rejects().size());
                     outCounter.increment(b.size());
                     rejectedCounter.increment(b.rejects().size());
+                    rejectMeters.count(b.rejects());
                 });
     }
 
