@@ -234,7 +234,7 @@ record RunReport(String title, Instant started, Map<String, String> configuratio
             + "section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:16px;margin:0 0 16px}"
             + ".cards{display:flex;gap:12px;flex-wrap:wrap;background:none;border:none;padding:0}"
             + ".card{flex:1;min-width:140px;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:12px}"
-            + ".card .label{color:#6b7280;font-size:13px}.card .value{font-size:22px;font-weight:600;margin-top:4px}"
+            + ".card .label{color:#6b7280;font-size:13px}.card .value{font-size:20px;font-weight:600;margin-top:4px;white-space:nowrap}"
             + "table{border-collapse:collapse;width:100%;margin-top:8px;font-size:14px}"
             + "td,th{border-bottom:1px solid #e5e7eb;padding:6px 8px;text-align:left;word-break:break-all}"
             + "th{color:#6b7280;font-weight:600}"

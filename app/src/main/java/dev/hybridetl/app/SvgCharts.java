@@ -12,7 +12,7 @@ final class SvgCharts {
     private static final int WIDTH = 1000;
     private static final int LEFT = 80;
     private static final int RIGHT = 20;
-    private static final int TOP = 16;
+    private static final int TOP = 28;
     private static final int BOTTOM = 40;
 
     private SvgCharts() {
@@ -51,13 +51,13 @@ final class SvgCharts {
             svg.append(fmt("<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>", LEFT - 6, y + 4,
                     RunReport.escape(compact(v))));
         }
-        for (int i = 0; i <= 5; i++) {
-            double x = LEFT + plotW * i / 5.0;
+        double step = niceCeiling(xEnd / 6);
+        for (double t = 0; t <= xEnd + 1e-9; t += step) {
+            double x = LEFT + plotW * t / xEnd;
             svg.append(fmt("<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s s</text>", x,
-                    height - BOTTOM + 18, compact(xEnd * i / 5)));
+                    height - BOTTOM + 18, compact(t)));
         }
-        svg.append(fmt("<text class=\"unit\" x=\"%d\" y=\"%d\">%s</text>", LEFT, height - 4,
-                RunReport.escape(yUnit)));
+        svg.append(fmt("<text class=\"unit\" x=\"%d\" y=\"14\">%s</text>", LEFT - 40, RunReport.escape(yUnit)));
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
             StringBuilder points = new StringBuilder();
@@ -90,7 +90,7 @@ final class SvgCharts {
             max = Math.max(max, b.value());
         }
         int labelW = 260;
-        int plotW = WIDTH - labelW - 140;
+        int plotW = WIDTH - labelW - 220;
         StringBuilder svg = open(id, height);
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
