@@ -130,6 +130,35 @@ class ObservabilityCliTest {
     }
 
     @Test
+    void shouldWriteAReportOfACancelledRun() throws Exception {
+        Path report = dir.resolve("cancelled.html");
+        StringWriter err = new StringWriter();
+        try (RunObservation observed = RunObservation.open(null, report, java.util.Map.of("--workers", "1"),
+                new PrintWriter(err, true))) {
+            dev.hybridetl.api.PipelineRun run = observed.watch(dev.hybridetl.api.Pipeline.builder()
+                    .source(dev.hybridetl.test.MemorySource.of("id", java.util.Collections.nCopies(200, "row"))
+                            .withLinesPerBatch(1))
+                    .stage(dev.hybridetl.api.Stage.plugin("test-kit-upper").withConfig("delayMs", "50")
+                            .withPlacement(dev.hybridetl.api.Placement.THREADS).withWorkers(1))
+                    .sink(new dev.hybridetl.test.MemorySink())
+                    .meterRegistry(observed.registry())
+                    .build().start());
+            run.cancel();
+            run.completion().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+        }
+        assertThat(err.toString()).contains("report written to " + report);
+        Document doc = parseStrictly(report);
+        assertThat(byId(doc, "outcome").getTextContent()).isEqualTo("cancelled");
+        assertThat(byId(doc, "failure").getTextContent()).contains("cancelled");
+    }
+
+    @Test
+    void shouldExplainTheObservabilityOptionsInHelp() {
+        CliTest.Outcome help = CliTest.cli("run", "--help");
+        assertThat(help.out()).contains("--metrics-port", "--metrics-bind", "--report", "/metrics", "127.0.0.1");
+    }
+
+    @Test
     void shouldRefuseABadPortOrReportPathWithOneLine() {
         CliTest.Outcome port = CliTest.cli("run", "--metrics-port", "70000");
         assertThat(port.exitCode()).isEqualTo(2);

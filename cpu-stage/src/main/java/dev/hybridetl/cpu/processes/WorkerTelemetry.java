@@ -6,10 +6,10 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A worker JVM's side of {@link WorkerCounters}: counts each batch it transforms, and on every heartbeat samples its
@@ -18,14 +18,19 @@ import java.util.List;
  *
  * <p>Threads: {@link #batchDone} is called by the worker's main thread only and {@link #sample} by its watchdog
  * thread only, so each counter has one writer. GC figures are added as deltas, so they accumulate over the worker
- * position's incarnations.
+ * position's incarnations. The GC beans are looked up on the watchdog thread two seconds after start, not
+ * before: the management classes cost tens of milliseconds, and a worker's start-up is on the critical
+ * path of every restart.
  */
 final class WorkerTelemetry {
     private static final WorkerTelemetry OFF = new WorkerTelemetry(null);
 
+    /** GC figures wait this long after start: loading the management classes must not slow a worker's start. */
+    private static final long GC_SAMPLES_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
+
     private final EnumMap<Field, AtomicCounter> counters;
-    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    private final long openedNanos = System.nanoTime();
+    private List<GarbageCollectorMXBean> collectors;
     private long lastGcCount;
     private long lastGcTimeMs;
 
@@ -43,9 +48,7 @@ final class WorkerTelemetry {
             }
             // Never unmapped: the worker writes until its JVM exits, which releases the mapping.
             counters.get(Field.STARTS).incrementRelease();
-            WorkerTelemetry telemetry = new WorkerTelemetry(counters);
-            telemetry.sample();
-            return telemetry;
+            return new WorkerTelemetry(counters);
         } catch (Exception | LinkageError e) {
             System.err.println("worker " + worker + ": no telemetry (" + e + ")");
             return OFF;
@@ -68,17 +71,23 @@ final class WorkerTelemetry {
         if (counters == null) {
             return;
         }
-        long gcCount = 0;
-        long gcTimeMs = 0;
-        for (GarbageCollectorMXBean gc : collectors) {
-            gcCount += Math.max(0, gc.getCollectionCount());
-            gcTimeMs += Math.max(0, gc.getCollectionTime());
+        if (collectors == null && System.nanoTime() - openedNanos >= GC_SAMPLES_AFTER_NS) {
+            collectors = ManagementFactory.getGarbageCollectorMXBeans();
         }
-        counters.get(Field.GC_COUNT).getAndAddRelease(gcCount - lastGcCount);
-        counters.get(Field.GC_TIME_MS).getAndAddRelease(gcTimeMs - lastGcTimeMs);
-        lastGcCount = gcCount;
-        lastGcTimeMs = gcTimeMs;
-        counters.get(Field.HEAP_USED_BYTES).setRelease(memory.getHeapMemoryUsage().getUsed());
+        if (collectors != null) {
+            long gcCount = 0;
+            long gcTimeMs = 0;
+            for (GarbageCollectorMXBean gc : collectors) {
+                gcCount += Math.max(0, gc.getCollectionCount());
+                gcTimeMs += Math.max(0, gc.getCollectionTime());
+            }
+            counters.get(Field.GC_COUNT).getAndAddRelease(gcCount - lastGcCount);
+            counters.get(Field.GC_TIME_MS).getAndAddRelease(gcTimeMs - lastGcTimeMs);
+            lastGcCount = gcCount;
+            lastGcTimeMs = gcTimeMs;
+        }
+        Runtime rt = Runtime.getRuntime();
+        counters.get(Field.HEAP_USED_BYTES).setRelease(rt.totalMemory() - rt.freeMemory());
         counters.get(Field.HEARTBEAT_MS).setRelease(System.currentTimeMillis());
     }
 }
