@@ -24,9 +24,14 @@ final class RejectMeters {
         this.registry = registry;
     }
 
+    /** Counts each reject; never throws (a registry that refuses a meter must not fail the run). */
     void count(List<Reject> rejects) {
-        for (Reject r : rejects) {
-            counter(r.stage(), r.reason()).increment();
+        try {
+            for (Reject r : rejects) {
+                counter(r.stage(), r.reason()).increment();
+            }
+        } catch (RuntimeException e) {
+            // the run's summary still counts them; only this meter misses them
         }
     }
 
