@@ -154,6 +154,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     HttpSourceOptions http = new HttpSourceOptions();
 
+    @Mixin
+    ObservabilityOptions observability = new ObservabilityOptions();
+
     @Option(names = {"-v", "--verbose"}, description = "Log more, and print stack traces on errors.")
     boolean verbose;
 
@@ -196,13 +199,14 @@ final class RunCommand implements Callable<Integer> {
                 out.println("No --input given: running " + transform + " on the bundled sample (200,000 flights).");
             }
             try (DurableRun durable = durability.open(in, paths, ResumeOptions.job(transform, config, batchBytes,
-                    maxRecordBytes, format.cliName()), err)) {
+                    maxRecordBytes, format.cliName()), err);
+                 RunObservation observed = observability.open(err)) {
                 FileSink sink = FileSink.of(paths.output(), paths.rejects()).withRejectsFormat(format);
                 Pipeline pipeline = "http".equals(source)
-                        ? buildPipeline(http.source(in), sink, where)
+                        ? buildPipeline(http.source(in), sink, where, observed.registry())
                         : buildPipeline(FileSource.of(in).withCheckpoints(durable), sink.withCheckpoints(durable),
-                                where);
-                PipelineRun run = pipeline.start();
+                                where, observed.registry());
+                PipelineRun run = observed.watch(pipeline.start());
                 PipelineResult result = awaitWithCtrlC(run, durable, err);
                 new RunSummary(out).print(transform, where, workers,
                         sample != null ? "bundled sample" : stdin ? "stdin" : in.toString(), paths, result,
@@ -258,13 +262,17 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Main.UsageProblem(e.getMessage());
         }
-        PipelineResult result = streamRun.run(buildPipeline(in, parts, where));
+        PipelineResult result;
+        try (RunObservation observed = observability.open(err)) {
+            result = streamRun.run(buildPipeline(in, parts, where, observed.registry()), observed::watch);
+        }
         new RunSummary(out).print(transform, where, workers, in.description(),
                 new OutputPaths(output, output), result, java.util.Optional.empty());
         return 0;
     }
 
-    private Pipeline buildPipeline(Source in, Sink out, Placement where) {
+    private Pipeline buildPipeline(Source in, Sink out, Placement where,
+                                   io.micrometer.core.instrument.MeterRegistry registry) {
         try {
             return Pipeline.builder()
                     .source(in)
@@ -273,6 +281,7 @@ final class RunCommand implements Callable<Integer> {
                     .batchBytes(batchBytes)
                     .maxRecordBytes(maxRecordBytes)
                     .maxInFlightBatches(maxInFlight)
+                    .meterRegistry(registry)
                     .processSettings(new ProcessSettings(queueDir, keepQueues, workerHeapMb, workerJvmOptions))
                     .build();
         } catch (IllegalArgumentException e) {

@@ -61,9 +61,14 @@ final class StreamRun {
         }
     }
 
-    /** Runs {@code pipeline} until its stream ends or a signal drains it. */
-    PipelineResult run(Pipeline pipeline) throws InterruptedException, IOException {
-        PipelineRun run = pipeline.start();
+    /**
+     * Runs {@code pipeline} until its stream ends or a signal drains it.
+     *
+     * @param watch what else follows the started run (the metrics endpoint and report: {@link RunObservation})
+     */
+    PipelineResult run(Pipeline pipeline, java.util.function.UnaryOperator<PipelineRun> watch)
+            throws InterruptedException, IOException {
+        PipelineRun run = watch.apply(pipeline.start());
         SignalHandler drain = signal -> onSignal(run, signal);
         SignalHandler oldTerm = Signal.handle(new Signal("TERM"), drain);
         SignalHandler oldInt = Signal.handle(new Signal("INT"), drain);

@@ -69,6 +69,7 @@ final class PipelineEngine {
     private volatile boolean stopping;
     private final StageMetrics sourceMetrics;
     private final List<StageMetrics> stageMetrics = new ArrayList<>();
+    private final List<StageLoad> stageLoads = new ArrayList<>();
     private final StageMetrics sinkMetrics;
     private final LongAdder recordsIn = new LongAdder();
     private final LongAdder recordsOut = new LongAdder();
@@ -77,6 +78,7 @@ final class PipelineEngine {
     private final Counter inCounter;
     private final Counter outCounter;
     private final Counter rejectedCounter;
+    private final RejectMeters rejectMeters;
     private final AtomicReference<SourceReader> reader = new AtomicReference<>();
     private final Object runnersLock = new Object();
     private final List<StageRunner> runners = new ArrayList<>();
@@ -92,16 +94,19 @@ final class PipelineEngine {
         this.sourceMetrics = new StageMetrics("source", "source", pipeline.registry);
         for (Stage stage : pipeline.stages) {
             stageMetrics.add(new StageMetrics(stage.name(), stage.placement().cliName(), pipeline.registry));
+            stageLoads.add(new StageLoad(stageMetrics.get(stageMetrics.size() - 1), stage.workers(),
+                    pipeline.maxInFlightBatches, pipeline.registry));
         }
         this.sinkMetrics = new StageMetrics("sink", "sink", pipeline.registry);
         this.inCounter = recordsCounter(pipeline.registry, "in");
         this.outCounter = recordsCounter(pipeline.registry, "out");
         this.rejectedCounter = recordsCounter(pipeline.registry, "rejected");
+        this.rejectMeters = new RejectMeters(pipeline.registry);
     }
 
     private static Counter recordsCounter(MeterRegistry registry, String kind) {
-        return Counter.builder("etl.records").description("records read, written and rejected")
-                .tag("kind", kind).register(registry);
+        return Counter.builder(MeterNames.RECORDS).description("records read, written and rejected")
+                .tag(MeterNames.KIND, kind).register(registry);
     }
 
     static PipelineRun start(Pipeline pipeline) {
@@ -148,9 +153,12 @@ final class PipelineEngine {
         for (int i = 0; i < started.size(); i++) {
             StageRunner runner = started.get(i);
             String name = pipeline.stages.get(i).name();
-            flow = flow.flatMapSequential(in -> Guards.process(runner, name, in)
+            StageLoad load = stageLoads.get(i);
+            flow = flow.doOnNext(in -> load.handedIn(in.size()))
+                    .flatMapSequential(in -> Guards.process(runner, name, in)
                             .map(out -> out.withEarlierRejects(in.rejects())),
-                    pipeline.maxInFlightBatches, 1);
+                    pipeline.maxInFlightBatches, 1)
+                    .doOnNext(out -> load.released());
         }
         // A cancel arrives here as an error, so that the sink sees it and cleans up before the flow ends.
         return flow.takeUntilOther(cancelSignal.asMono())
@@ -161,6 +169,7 @@ final class PipelineEngine {
                     recordsRejected.add(b.rejects().size());
                     outCounter.increment(b.size());
                     rejectedCounter.increment(b.rejects().size());
+                    rejectMeters.count(b.rejects());
                 });
     }
 
@@ -357,6 +366,7 @@ final class PipelineEngine {
             } catch (Throwable e) {
                 closeError = closeError != null ? closeError : PipelineException.wrap("cleanup failed", e);
             } finally {
+                stageLoads.forEach(StageLoad::close);
                 complete(error, closeError, toClose, wallNanos);
             }
         }, "etl-cleanup");
