@@ -55,7 +55,8 @@ final class PipelineEngine {
 
     private final Pipeline pipeline;
     private final long startNanos = System.nanoTime();
-    private final Scheduler eventLoop = RunThreads.eventLoop(this::onUncaught);
+    private final RunWatchdog watchdog;
+    private final Scheduler eventLoop;
     private final Scheduler blocking = RunThreads.blocking(this::onUncaught);
     private final Sinks.One<RecordBatch> cancelSignal = Sinks.one();
     private final StageMetrics sourceMetrics;
@@ -80,6 +81,8 @@ final class PipelineEngine {
 
     private PipelineEngine(Pipeline pipeline) {
         this.pipeline = pipeline;
+        this.watchdog = new RunWatchdog(pipeline.eventLoopWatchdog, pipeline.slowBatchWarning, pipeline.registry);
+        this.eventLoop = RunThreads.eventLoop(this::onUncaught, watchdog);
         this.sourceMetrics = new StageMetrics("source", "source", pipeline.registry);
         for (Stage stage : pipeline.stages) {
             stageMetrics.add(new StageMetrics(stage.name(), stage.placement().cliName(), pipeline.registry));
@@ -106,6 +109,7 @@ final class PipelineEngine {
     }
 
     private void subscribe() {
+        watchdog.start();
         SourceSettings sourceSettings = new SourceSettings(pipeline.batchBytes, pipeline.maxRecordBytes, eventLoop,
                 blocking, sourceMetrics);
         String sourceContext = "cannot read " + pipeline.source.description();
@@ -135,7 +139,7 @@ final class PipelineEngine {
         for (int i = 0; i < started.size(); i++) {
             StageRunner runner = started.get(i);
             String name = pipeline.stages.get(i).name();
-            flow = flow.flatMapSequential(in -> Guards.process(runner, name, in)
+            flow = flow.flatMapSequential(in -> watchdog.timed(name, in, Guards.process(runner, name, in))
                             .map(out -> out.withEarlierRejects(in.rejects())),
                     pipeline.maxInFlightBatches, 1);
         }
@@ -303,6 +307,7 @@ final class PipelineEngine {
             } catch (Throwable e) {
                 closeError = closeError != null ? closeError : PipelineException.wrap("cleanup failed", e);
             } finally {
+                watchdog.close(); // never throws
                 complete(error, closeError, toClose, wallNanos);
             }
         }, "etl-cleanup");
