@@ -36,12 +36,12 @@ public final class Pipeline {
      * Default event-loop watchdog threshold: far above any task the loop should run (framing a 64 KiB batch takes
      * well under a millisecond), far below what a user notices as a stall.
      */
-    public static final Duration DEFAULT_EVENT_LOOP_WATCHDOG = Duration.ofMillis(500);
+    public static final long DEFAULT_EVENT_LOOP_WATCHDOG_MS = 500;
     /**
      * Default slow-batch threshold: a flights batch takes milliseconds, and a stage's batch timeout (default
      * {@link Stage#DEFAULT_BATCH_TIMEOUT}) is longer, so the warning comes before the timeout does.
      */
-    public static final Duration DEFAULT_SLOW_BATCH_WARNING = Duration.ofSeconds(10);
+    public static final long DEFAULT_SLOW_BATCH_WARNING_S = 10;
 
     final Source source;
     final List<Stage> stages;
@@ -131,8 +131,8 @@ public final class Pipeline {
         private int maxInFlightBatches;
         private ProcessSettings processSettings = ProcessSettings.defaults();
         private StageRunners runners;
-        private Duration eventLoopWatchdog = DEFAULT_EVENT_LOOP_WATCHDOG;
-        private Duration slowBatchWarning = DEFAULT_SLOW_BATCH_WARNING;
+        private Duration eventLoopWatchdog = Duration.ofMillis(DEFAULT_EVENT_LOOP_WATCHDOG_MS);
+        private Duration slowBatchWarning = Duration.ofSeconds(DEFAULT_SLOW_BATCH_WARNING_S);
 
         private Builder() {
         }
@@ -189,7 +189,7 @@ public final class Pipeline {
         /**
          * Warn (log at WARN, once per episode, naming the thread and printing its stack) when an event-loop thread
          * runs one task longer than {@code threshold}: something blocks it. Default
-         * {@link Pipeline#DEFAULT_EVENT_LOOP_WATCHDOG}; {@link Duration#ZERO} turns the watchdog off.
+         * {@value Pipeline#DEFAULT_EVENT_LOOP_WATCHDOG_MS} ms; {@link Duration#ZERO} turns the watchdog off.
          */
         public Builder eventLoopWatchdog(Duration threshold) {
             this.eventLoopWatchdog = Objects.requireNonNull(threshold, "threshold");
@@ -199,7 +199,7 @@ public final class Pipeline {
         /**
          * Warn (log at WARN, once per batch, naming the stage, the batch's sequence number and its line range) when
          * a batch has been in one stage longer than {@code threshold}, on any placement. Default
-         * {@link Pipeline#DEFAULT_SLOW_BATCH_WARNING}; {@link Duration#ZERO} turns the warning off.
+         * {@value Pipeline#DEFAULT_SLOW_BATCH_WARNING_S} s; {@link Duration#ZERO} turns the warning off.
          */
         public Builder slowBatchWarning(Duration threshold) {
             this.slowBatchWarning = Objects.requireNonNull(threshold, "threshold");
