@@ -1,6 +1,8 @@
 package dev.hybridetl.app;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ final class PipelineJvms {
 
     /** {@code process} as a worker JVM, if its command line runs the worker main class. */
     static Optional<Jvm> asWorker(ProcessHandle process) {
-        String[] args = process.info().arguments().orElse(new String[0]);
+        String[] args = arguments(process);
         boolean worker = false;
         for (String a : args) {
             worker |= a.contains(WORKER_MAIN);
@@ -68,6 +70,23 @@ final class PipelineJvms {
             }
         }
         return Optional.of(new Jvm(process.pid(), "worker pid " + process.pid(), "", -1));
+    }
+
+    /**
+     * The process's command line. On Linux read from {@code /proc/PID/cmdline} itself: {@code ProcessHandle.Info}
+     * reads only its first page and gives no arguments at all when it is longer, as a worker's is with a class path
+     * of many jars (its own arguments come last).
+     */
+    private static String[] arguments(ProcessHandle process) {
+        Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+        try {
+            if (Files.isReadable(cmdline)) {
+                return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).split("\0");
+            }
+        } catch (IOException e) {
+            // gone meanwhile, or not ours: fall back to what the JDK reads
+        }
+        return process.info().arguments().orElse(new String[0]);
     }
 
     private static Path specFile(String arg) {
