@@ -19,7 +19,7 @@ import java.io.PrintWriter;
                         + "worker processes, an ordered atomic writer.",
                 ""},
         subcommands = {RunCommand.class, TransformsCommand.class, JvmFlagsCommand.class, DumpCommand.class,
-                CommandLine.HelpCommand.class},
+                ProfileCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start here:  java -jar app/target/pipeline-app.jar run",
                 "             (flights-enrich on the bundled 200k-row sample; output in ./out/)"})
 public final class Main {
