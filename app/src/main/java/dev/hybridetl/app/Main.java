@@ -18,7 +18,8 @@ import java.io.PrintWriter;
                 "Hybrid ETL pipelines: asynchronous file ingest on an event loop, CPU-bound transforms on threads or "
                         + "worker processes, an ordered atomic writer.",
                 ""},
-        subcommands = {RunCommand.class, TransformsCommand.class, JvmFlagsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, TransformsCommand.class, JvmFlagsCommand.class, DumpCommand.class,
+                ProfileCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start here:  java -jar app/target/pipeline-app.jar run",
                 "             (flights-enrich on the bundled 200k-row sample; output in ./out/)"})
 public final class Main {

@@ -27,6 +27,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -140,6 +141,18 @@ final class RunCommand implements Callable<Integer> {
             description = "processes placement: one more option for every worker JVM, repeatable "
                     + "(e.g. --worker-jvm-option=-XX:+UseParallelGC).")
     java.util.List<String> workerJvmOptions = new java.util.ArrayList<>();
+
+    @Option(names = "--event-loop-watchdog", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            defaultValue = Pipeline.DEFAULT_EVENT_LOOP_WATCHDOG_MS + "ms",
+            description = "Warn, with the thread's stack, when an event-loop thread runs one task longer than this "
+                    + "(something blocks it); 0 turns it off (default: ${DEFAULT-VALUE}).")
+    Duration eventLoopWatchdog;
+
+    @Option(names = "--slow-batch", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            defaultValue = Pipeline.DEFAULT_SLOW_BATCH_WARNING_S + "s",
+            description = "Warn, naming the batch and its lines, when a batch has been in the stage longer than "
+                    + "this; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    Duration slowBatch;
 
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar when stderr is a terminal (default: on; --no-progress hides it).")
@@ -282,6 +295,8 @@ final class RunCommand implements Callable<Integer> {
                     .maxRecordBytes(maxRecordBytes)
                     .maxInFlightBatches(maxInFlight)
                     .meterRegistry(registry)
+                    .eventLoopWatchdog(eventLoopWatchdog)
+                    .slowBatchWarning(slowBatch)
                     .processSettings(new ProcessSettings(queueDir, keepQueues, workerHeapMb, workerJvmOptions))
                     .build();
         } catch (IllegalArgumentException e) {

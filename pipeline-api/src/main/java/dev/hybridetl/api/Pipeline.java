@@ -3,6 +3,7 @@ package dev.hybridetl.api;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +32,16 @@ public final class Pipeline {
     public static final int DEFAULT_BATCH_BYTES = 64 * 1024;
     /** Default longest record accepted from the source. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+    /**
+     * Default event-loop watchdog threshold: far above any task the loop should run (framing a 64 KiB batch takes
+     * well under a millisecond), far below what a user notices as a stall.
+     */
+    public static final long DEFAULT_EVENT_LOOP_WATCHDOG_MS = 500;
+    /**
+     * Default slow-batch threshold: a flights batch takes milliseconds, and a stage's batch timeout (default
+     * {@link Stage#DEFAULT_BATCH_TIMEOUT}) is longer, so the warning comes before the timeout does.
+     */
+    public static final long DEFAULT_SLOW_BATCH_WARNING_S = 10;
 
     final Source source;
     final List<Stage> stages;
@@ -41,6 +52,8 @@ public final class Pipeline {
     final int maxInFlightBatches;
     final ProcessSettings processSettings;
     final StageRunners runners;
+    final Duration eventLoopWatchdog;
+    final Duration slowBatchWarning;
 
     private Pipeline(Builder b) {
         this.source = b.source;
@@ -52,6 +65,8 @@ public final class Pipeline {
         this.maxInFlightBatches = b.maxInFlightBatches > 0 ? b.maxInFlightBatches : defaultWindow(stages);
         this.processSettings = b.processSettings;
         this.runners = b.runners;
+        this.eventLoopWatchdog = b.eventLoopWatchdog;
+        this.slowBatchWarning = b.slowBatchWarning;
     }
 
     private static int defaultWindow(List<Stage> stages) {
@@ -92,6 +107,16 @@ public final class Pipeline {
         return maxInFlightBatches;
     }
 
+    /** How long an event-loop thread may run one task before the run warns; zero: never warns. */
+    public Duration eventLoopWatchdog() {
+        return eventLoopWatchdog;
+    }
+
+    /** How long a batch may stay in one stage before the run warns; zero: never warns. */
+    public Duration slowBatchWarning() {
+        return slowBatchWarning;
+    }
+
     /**
      * Assembles a {@link Pipeline}. All settings are validated once, in {@link #build()}, with the bad value in the
      * message.
@@ -106,6 +131,8 @@ public final class Pipeline {
         private int maxInFlightBatches;
         private ProcessSettings processSettings = ProcessSettings.defaults();
         private StageRunners runners;
+        private Duration eventLoopWatchdog = Duration.ofMillis(DEFAULT_EVENT_LOOP_WATCHDOG_MS);
+        private Duration slowBatchWarning = Duration.ofSeconds(DEFAULT_SLOW_BATCH_WARNING_S);
 
         private Builder() {
         }
@@ -160,13 +187,33 @@ public final class Pipeline {
         }
 
         /**
+         * Warn (log at WARN, once per episode, naming the thread and printing its stack) when an event-loop thread
+         * runs one task longer than {@code threshold}: something blocks it. Default
+         * {@value Pipeline#DEFAULT_EVENT_LOOP_WATCHDOG_MS} ms; {@link Duration#ZERO} turns the watchdog off.
+         */
+        public Builder eventLoopWatchdog(Duration threshold) {
+            this.eventLoopWatchdog = Objects.requireNonNull(threshold, "threshold");
+            return this;
+        }
+
+        /**
+         * Warn (log at WARN, once per batch, naming the stage, the batch's sequence number and its line range) when
+         * a batch has been in one stage longer than {@code threshold}, on any placement. Default
+         * {@value Pipeline#DEFAULT_SLOW_BATCH_WARNING_S} s; {@link Duration#ZERO} turns the warning off.
+         */
+        public Builder slowBatchWarning(Duration threshold) {
+            this.slowBatchWarning = Objects.requireNonNull(threshold, "threshold");
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * <p>Each plugin stage's configuration is checked here too, before any worker exists: keys its provider
          * does not declare are refused (see {@link TransformProvider#checksConfigKeys()}), then the provider's
          * {@link TransformProvider#validate} runs (it may read files, such as a reference table).
          *
-         * @throws IllegalArgumentException for a missing part, a bad size, an unknown transform id, duplicate stage
+         * @throws IllegalArgumentException for a missing part, a bad size, a negative watchdog threshold, an unknown transform id, duplicate stage
          *                                  names, a local transform placed on processes, an unknown configuration
          *                                  key, a configuration the provider refuses, or a placement with no runner
          *                                  on the class path
@@ -193,6 +240,8 @@ public final class Pipeline {
                 throw new IllegalArgumentException("maxInFlightBatches must be between 1 and 4096 (0 = default), was "
                         + maxInFlightBatches);
             }
+            requireNotNegative("eventLoopWatchdog", eventLoopWatchdog);
+            requireNotNegative("slowBatchWarning", slowBatchWarning);
             Set<String> names = new HashSet<>();
             for (Stage stage : stages) {
                 stage.validate();
@@ -203,6 +252,12 @@ public final class Pipeline {
             }
             runners = StageRunners.find(stages, processSettings);
             return new Pipeline(this);
+        }
+
+        private static void requireNotNegative(String name, Duration threshold) {
+            if (threshold.isNegative()) {
+                throw new IllegalArgumentException(name + " must be zero (off) or positive, was " + threshold);
+            }
         }
     }
 }

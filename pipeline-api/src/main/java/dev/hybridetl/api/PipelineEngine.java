@@ -61,7 +61,8 @@ final class PipelineEngine {
 
     private final Pipeline pipeline;
     private final long startNanos = System.nanoTime();
-    private final Scheduler eventLoop = RunThreads.eventLoop(this::onUncaught);
+    private final RunWatchdog watchdog;
+    private final Scheduler eventLoop;
     private final Scheduler blocking = RunThreads.blocking(this::onUncaught);
     private final Sinks.One<RecordBatch> cancelSignal = Sinks.one();
     /** Cuts the source's batches, for a {@link #stop()} of a reader that cannot end them itself. */
@@ -91,6 +92,8 @@ final class PipelineEngine {
 
     private PipelineEngine(Pipeline pipeline) {
         this.pipeline = pipeline;
+        this.watchdog = new RunWatchdog(pipeline.eventLoopWatchdog, pipeline.slowBatchWarning, pipeline.registry);
+        this.eventLoop = RunThreads.eventLoop(this::onUncaught, watchdog);
         this.sourceMetrics = new StageMetrics("source", "source", pipeline.registry);
         for (Stage stage : pipeline.stages) {
             stageMetrics.add(new StageMetrics(stage.name(), stage.placement().cliName(), pipeline.registry));
@@ -120,6 +123,7 @@ final class PipelineEngine {
     }
 
     private void subscribe() {
+        watchdog.start();
         SourceSettings sourceSettings = new SourceSettings(pipeline.batchBytes, pipeline.maxRecordBytes, eventLoop,
                 blocking, sourceMetrics);
         String sourceContext = "cannot read " + pipeline.source.description();
@@ -155,7 +159,7 @@ final class PipelineEngine {
             String name = pipeline.stages.get(i).name();
             StageLoad load = stageLoads.get(i);
             flow = flow.doOnNext(in -> load.handedIn(in.size()))
-                    .flatMapSequential(in -> Guards.process(runner, name, in)
+                    .flatMapSequential(in -> watchdog.timed(name, in, Guards.process(runner, name, in))
                             .map(out -> out.withEarlierRejects(in.rejects())),
                     pipeline.maxInFlightBatches, 1)
                     .doOnNext(out -> load.released());
@@ -233,7 +237,7 @@ final class PipelineEngine {
             closing = true; // a stage still starting gives up
         }
         cancelSignal.tryEmitEmpty();
-        Thread watchdog = new Thread(() -> {
+        Thread graceTimer = new Thread(() -> {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CANCEL_GRACE_MS);
             while (!cleanupStarted.get() && System.nanoTime() < deadline) {
                 try {
@@ -247,8 +251,8 @@ final class PipelineEngine {
                 cleanup(cancelledException());
             }
         }, "etl-cancel");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        graceTimer.setDaemon(true);
+        graceTimer.start();
     }
 
     /**
@@ -367,6 +371,7 @@ final class PipelineEngine {
                 closeError = closeError != null ? closeError : PipelineException.wrap("cleanup failed", e);
             } finally {
                 stageLoads.forEach(StageLoad::close);
+                watchdog.close(); // never throws
                 complete(error, closeError, toClose, wallNanos);
             }
         }, "etl-cleanup");

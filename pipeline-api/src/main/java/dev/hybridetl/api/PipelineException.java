@@ -20,7 +20,8 @@ public class PipelineException extends RuntimeException {
                 + lines(batch) + "): " + describe(cause), cause);
     }
 
-    private static String lines(RecordBatch batch) {
+    /** The batch's line range, {@code lines 2..2001}, as errors and warnings name it. */
+    static String lines(RecordBatch batch) {
         return batch.size() == 0 ? "no records"
                 : "lines " + batch.position(0) + ".." + batch.position(batch.size() - 1);
     }

@@ -155,6 +155,11 @@ public final class RecordBatch {
         return new RecordBatch(sequence, count, data, offsets, positions, List.of(all));
     }
 
+    /** The same records under another sequence number (the placement profiler replays a sample). */
+    RecordBatch withSequence(long newSequence) {
+        return new RecordBatch(newSequence, count, data, offsets, positions, rejects);
+    }
+
     @Override
     public String toString() {
         return "RecordBatch{sequence=" + sequence + ", records=" + count + ", bytes=" + recordBytes()

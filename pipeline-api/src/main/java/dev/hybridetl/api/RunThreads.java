@@ -18,15 +18,20 @@ import java.util.function.Consumer;
  * {@code AgentRunner} does the same for its agent thread: catch {@code Throwable}, report, and always finish).
  *
  * <p>The event-loop thread implements Reactor's {@link NonBlocking} marker, as {@code Schedulers.newSingle}'s do,
- * so that {@code block()} refuses to run there and BlockHound watches it.
+ * so that {@code block()} refuses to run there and BlockHound watches it. It runs on a {@link WatchedLoopExecutor}
+ * (one thread, like {@code newSingle}'s) so that the run's {@link RunWatchdog} sees a task that blocks it.
  */
 final class RunThreads {
+    /** The event-loop thread's name, before its number: {@code etl-event-loop-1}. */
+    static final String EVENT_LOOP = "etl-event-loop";
+
     private RunThreads() {
     }
 
-    /** A single non-blocking thread for framing, hand-offs and encoding. */
-    static Scheduler eventLoop(Consumer<Throwable> onUncaught) {
-        return Schedulers.newSingle(factory("etl-event-loop", onUncaught, true));
+    /** A single non-blocking thread for framing, hand-offs and encoding, watched by {@code watchdog}. */
+    static Scheduler eventLoop(Consumer<Throwable> onUncaught, RunWatchdog watchdog) {
+        return Schedulers.fromExecutorService(watchdog.watchedLoop(factory(EVENT_LOOP, onUncaught, true)),
+                EVENT_LOOP);
     }
 
     /** A small bounded-elastic pool for calls that block (starting workers, fsync, gzip). */
