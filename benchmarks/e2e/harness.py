@@ -387,6 +387,20 @@ def smoke_variant(variant, configs, input_path, work_dir, opts):
 
 # === report ===================================================================================================
 
+REPORT_BEGIN = "<!-- BEGIN harness.py report: generated from benchmarks/results/*.json, do not edit by hand -->"
+REPORT_END = "<!-- END harness.py report -->"
+
+
+def splice(page, generated):
+    """The page with its generated part replaced; the rest of docs/benchmarks.md (the other harnesses' sections)
+    is written by hand. A page without the markers is replaced by the generated part alone."""
+    if REPORT_BEGIN in page and REPORT_END in page:
+        head, tail = page[:page.index(REPORT_BEGIN)], page[page.index(REPORT_END):]
+    else:
+        head, tail = "# Benchmarks\n\n", REPORT_END + "\n"
+    return f"{head}{REPORT_BEGIN}\n\n{generated.rstrip()}\n\n{tail}"
+
+
 def report(opts):
     """The `report` command: docs/benchmarks.md and the SVG chart from the results files."""
     files = [Path(f) for f in opts.results] or sorted(RESULTS_DIR.glob("*.json"))
@@ -395,13 +409,15 @@ def report(opts):
         data = json.loads(f.read_text())
         if isinstance(data, list):  # JMH's -rf json output
             jmh.append((f.name, data))
-        else:
+        elif "jvm" in data and "runs" in data:
             sessions.append((f.name, data))
+        else:  # another script's summary (kill_storm.py): documented by hand in docs/benchmarks.md
+            print(f"not a harness session, left out: {f.name}", file=sys.stderr)
     if not sessions and not jmh:
         sys.exit(f"no results files in {RESULTS_DIR}: run `harness.py run` first")
     import report_writer  # the rendering lives beside this file, to keep each file small
     DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(report_writer.markdown(sessions, jmh, SVG.name))
+    DOC.write_text(splice(DOC.read_text() if DOC.exists() else "", report_writer.markdown(sessions, jmh, SVG.name)))
     if sessions:
         SVG.write_text(report_writer.svg({"runs": report_writer.default_jvm_runs(sessions)}))
     print(f"wrote {DOC}" + (f" and {SVG}" if sessions else ""))

@@ -4,14 +4,18 @@ import dev.hybridetl.api.Pipeline;
 import dev.hybridetl.api.PipelineResult;
 import dev.hybridetl.api.PipelineRun;
 import dev.hybridetl.api.Placement;
-import dev.hybridetl.api.Source;
 import dev.hybridetl.api.ProcessSettings;
+import dev.hybridetl.api.Sink;
+import dev.hybridetl.api.Source;
 import dev.hybridetl.api.Stage;
 import dev.hybridetl.api.PipelineException;
 import dev.hybridetl.io.DurableRun;
 import dev.hybridetl.io.FileSink;
 import dev.hybridetl.io.FileSource;
 import dev.hybridetl.io.RejectsFormat;
+import dev.hybridetl.io.stream.FollowedFileSource;
+import dev.hybridetl.io.stream.RollingFileSink;
+import dev.hybridetl.io.stream.TcpLineSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,6 +49,10 @@ import java.util.concurrent.Callable;
                 "  zcat flights.csv.gz | java -jar pipeline-app.jar run -i - -o - > out.jsonl",
                 "  java -jar pipeline-app.jar run -i big.csv.gz -o out.jsonl --resume",
                 "      (after a run that died: continues it where its last checkpoint was)",
+                "  java -jar pipeline-app.jar run --source tcp -i 127.0.0.1:9000 -o out/stream \\",
+                "      --roll-every 30s --roll-bytes 16MiB   (until SIGTERM or Ctrl-C: then it drains, exit 0)",
+                "  java -jar pipeline-app.jar run --source follow -i app.log.csv -o out/log \\",
+                "      --position-file out/log.position   (like tail -F; continues where it stopped)",
                 "  java -jar pipeline-app.jar run --source http --input urls.txt \\",
                 "      --output pages.jsonl --transform web-page --concurrency 32 --timeout 3s",
                 "", "Exit codes: 0 done, 1 the run failed, 2 bad option or input."})
@@ -58,19 +66,22 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--source", paramLabel = "KIND", defaultValue = "file",
-            description = "Where records come from: 'file' (INPUT is the records, the default) or 'http' (INPUT "
-                    + "lists URLs, one per line, and each fetched page is a record: see --concurrency and the other "
-                    + "'--source http' options, and docs/crawler.md).")
+            description = "What --input is: 'file' (the default: a file, '-' or a pipe), 'http' (a list of URLs, "
+                    + "one per line; each fetched page is a record: see --concurrency and the other '--source http' "
+                    + "options, and docs/crawler.md), 'tcp' (HOST:PORT: a line stream read until SIGTERM, written as "
+                    + "rolling parts) or 'follow' (a growing file followed like tail -F, surviving rotation, written "
+                    + "as rolling parts).")
     String source;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE",
             description = "Input file, .csv or .csv.gz; first line is the header; '-' reads stdin (any pipe or FIFO "
-                    + "works too). Default: the bundled flights sample.")
+                    + "works too). Default: the bundled flights sample. With --source tcp: HOST:PORT.")
     Path input;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Output file (one line per record); '-' writes to stdout, and the summary goes to stderr. "
-                    + "Default: out/<input>.<transform>.jsonl")
+                    + "Default: out/<input>.<transform>.jsonl. With --source tcp or follow: a directory of parts "
+                    + "(required).")
     Path output;
 
     @Option(names = "--rejects", paramLabel = "FILE",
@@ -138,7 +149,13 @@ final class RunCommand implements Callable<Integer> {
     ResumeOptions durability = new ResumeOptions();
 
     @Mixin
+    StreamOptions stream = new StreamOptions();
+
+    @Mixin
     HttpSourceOptions http = new HttpSourceOptions();
+
+    @Mixin
+    ObservabilityOptions observability = new ObservabilityOptions();
 
     @Option(names = {"-v", "--verbose"}, description = "Log more, and print stack traces on errors.")
     boolean verbose;
@@ -157,7 +174,16 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Placement where = parsePlacement();
         RejectsFormat format = parseRejectsFormat();
-        checkSourceKind();
+        switch (source) {
+            case "file" -> {
+                // below
+            }
+            case "http" -> checkHttpSource();
+            case "tcp", "follow" -> {
+                return runStream(where, format, out, err);
+            }
+            default -> throw new Main.UsageProblem("unknown --source '" + source + "'; use file, http, tcp or follow");
+        }
         boolean stdin = input != null && input.toString().equals("-");
         Path sample = input == null ? extractSample() : null;
         try {
@@ -173,9 +199,14 @@ final class RunCommand implements Callable<Integer> {
                 out.println("No --input given: running " + transform + " on the bundled sample (200,000 flights).");
             }
             try (DurableRun durable = durability.open(in, paths, ResumeOptions.job(transform, config, batchBytes,
-                    maxRecordBytes, format.cliName()), err)) {
-                Pipeline pipeline = buildPipeline(in, paths, where, format, durable);
-                PipelineRun run = pipeline.start();
+                    maxRecordBytes, format.cliName()), err);
+                 RunObservation observed = observability.open(err)) {
+                FileSink sink = FileSink.of(paths.output(), paths.rejects()).withRejectsFormat(format);
+                Pipeline pipeline = "http".equals(source)
+                        ? buildPipeline(http.source(in), sink, where, observed.registry())
+                        : buildPipeline(FileSource.of(in).withCheckpoints(durable), sink.withCheckpoints(durable),
+                                where, observed.registry());
+                PipelineRun run = observed.watch(pipeline.start());
                 PipelineResult result = awaitWithCtrlC(run, durable, err);
                 new RunSummary(out).print(transform, where, workers,
                         sample != null ? "bundled sample" : stdin ? "stdin" : in.toString(), paths, result,
@@ -205,18 +236,52 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private Pipeline buildPipeline(Path in, OutputPaths paths, Placement where, RejectsFormat format,
-                                   DurableRun durable) {
+    /** {@code --source tcp|follow}: until the stream ends, or a signal drains it (see {@link StreamRun}). */
+    private int runStream(Placement where, RejectsFormat format, PrintWriter out, PrintWriter err)
+            throws IOException, InterruptedException {
+        if (input == null || output == null) {
+            throw new Main.UsageProblem("--source " + source + " needs --input (" + ("tcp".equals(source)
+                    ? "HOST:PORT" : "the file to follow") + ") and --output (a directory for the parts)");
+        }
+        StreamRun streamRun = new StreamRun(stream, err);
+        Source in;
         try {
-            FileSink sink = FileSink.of(paths.output(), paths.rejects()).withRejectsFormat(format);
-            boolean file = source.equals("file");
+            if ("tcp".equals(source)) {
+                in = TcpLineSource.parse(input.toString());
+            } else {
+                FollowedFileSource follow = FollowedFileSource.of(checkedInput(input));
+                in = streamRun.savedPosition().map(follow::resumingAt).orElse(follow);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageProblem(e.getMessage());
+        }
+        Sink parts;
+        try {
+            parts = RollingFileSink.of(output).withNames(stream.partPrefix, RollingFileSink.DEFAULT_EXTENSION)
+                    .withRollBytes(stream.rollBytes).withRollEvery(stream.rollEvery).withRejectsFormat(format);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageProblem(e.getMessage());
+        }
+        PipelineResult result;
+        try (RunObservation observed = observability.open(err)) {
+            result = streamRun.run(buildPipeline(in, parts, where, observed.registry()), observed::watch);
+        }
+        new RunSummary(out).print(transform, where, workers, in.description(),
+                new OutputPaths(output, output), result, java.util.Optional.empty());
+        return 0;
+    }
+
+    private Pipeline buildPipeline(Source in, Sink out, Placement where,
+                                   io.micrometer.core.instrument.MeterRegistry registry) {
+        try {
             return Pipeline.builder()
-                    .source(source(in, durable))
+                    .source(in)
                     .stage(Stage.plugin(transform).withConfig(config).withPlacement(where).withWorkers(workers))
-                    .sink(file ? sink.withCheckpoints(durable) : sink)
+                    .sink(out)
                     .batchBytes(batchBytes)
                     .maxRecordBytes(maxRecordBytes)
                     .maxInFlightBatches(maxInFlight)
+                    .meterRegistry(registry)
                     .processSettings(new ProcessSettings(queueDir, keepQueues, workerHeapMb, workerJvmOptions))
                     .build();
         } catch (IllegalArgumentException e) {
@@ -224,30 +289,15 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Refuses an unknown {@code --source}, and what a source other than a file cannot do. */
-    private void checkSourceKind() {
-        switch (source) {
-            case "file" -> {
-            }
-            case "http" -> {
-                if (input == null) {
-                    throw new Main.UsageProblem("--source http needs --input: a file of URLs, one per line, or '-'");
-                }
-                if (durability.resume || durability.keepProgress) {
-                    throw new Main.UsageProblem("--resume and --keep-progress work with --source file only: a crawl "
-                            + "is not checkpointed");
-                }
-            }
-            default -> throw new Main.UsageProblem("unknown --source '" + source + "'; use 'file' or 'http'");
+    /** What {@code --source http} needs, and what a crawl cannot do. */
+    private void checkHttpSource() {
+        if (input == null) {
+            throw new Main.UsageProblem("--source http needs --input: a file of URLs, one per line, or '-'");
         }
-    }
-
-    /** The source {@code --source} names, reading {@code in}. */
-    private Source source(Path in, DurableRun durable) {
-        return switch (source) {
-            case "http" -> http.source(in);
-            default -> FileSource.of(in).withCheckpoints(durable);
-        };
+        if (durability.resume || durability.keepProgress) {
+            throw new Main.UsageProblem("--resume and --keep-progress work with --source file only: a crawl "
+                    + "is not checkpointed");
+        }
     }
 
     private static Path checkedInput(Path path) {

@@ -50,6 +50,7 @@ class ArchitectureTest {
         assertThat(packages).contains(
                 "dev.hybridetl.api", "dev.hybridetl.api.spi",
                 "dev.hybridetl.io", "dev.hybridetl.io.internal", "dev.hybridetl.io.http",
+                "dev.hybridetl.io.stream", "dev.hybridetl.io.stream.internal",
                 "dev.hybridetl.ipc",
                 "dev.hybridetl.cpu.threads", "dev.hybridetl.cpu.processes",
                 "dev.hybridetl.flights", "dev.hybridetl.web",
@@ -87,6 +88,20 @@ class ArchitectureTest {
             .that().resideOutsideOfPackage("dev.hybridetl.io..")
             .should().dependOnClassesThat().resideInAPackage("dev.hybridetl.io.internal..")
             .because("dev.hybridetl.io.internal is internal: use FileSource and FileSink (docs/api.md)");
+
+    @ArchTest
+    static final ArchRule io_stream_internal_is_used_only_by_io_stream = noClasses()
+            .that().resideOutsideOfPackage("dev.hybridetl.io.stream..")
+            .should().dependOnClassesThat().resideInAPackage("dev.hybridetl.io.stream.internal..")
+            .because("dev.hybridetl.io.stream.internal is internal: use TcpLineSource, FollowedFileSource and "
+                    + "RollingFileSink (docs/api.md)");
+
+    @ArchTest
+    static final ArchRule file_io_does_not_know_streams = noClasses()
+            .that().resideInAnyPackage("dev.hybridetl.io", "dev.hybridetl.io.internal")
+            .should().dependOnClassesThat().resideInAPackage("dev.hybridetl.io.stream..")
+            .because("streams are built on the file side's framing and dead-letter lines, never the other way "
+                    + "round (docs/api.md)");
 
     @ArchTest
     static final ArchRule ipc_is_used_only_by_cpu_stage = noClasses()

@@ -13,6 +13,7 @@ import reactor.core.scheduler.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,11 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li><b>Cancel.</b> A cancel is delivered as an error into the flow just upstream of the sink, so the sink
  *       removes its temporary files before the flow terminates, and cleanup need not wait for queued work. Only if
  *       the flow has not ended {@value #CANCEL_GRACE_MS} ms later is the subscription disposed outright.</li>
+ *   <li><b>Stop (drain).</b> The opposite of a cancel: the source's batches end, and the flow completes as at the
+ *       end of a file, so every batch already read is finished, ordered and committed. A reader that can end its
+ *       batches itself ({@link SourceReader#stop()}: a stream flushes the whole lines it holds) is asked to; for any
+ *       other the batches are cut just after the source, after the batches it has emitted. Nothing else changes:
+ *       a drain is an ordinary completion, with an ordinary result.</li>
  * </ul>
  */
 final class PipelineEngine {
@@ -58,8 +64,12 @@ final class PipelineEngine {
     private final Scheduler eventLoop = RunThreads.eventLoop(this::onUncaught);
     private final Scheduler blocking = RunThreads.blocking(this::onUncaught);
     private final Sinks.One<RecordBatch> cancelSignal = Sinks.one();
+    /** Cuts the source's batches, for a {@link #stop()} of a reader that cannot end them itself. */
+    private final Sinks.Empty<Void> cutSignal = Sinks.empty();
+    private volatile boolean stopping;
     private final StageMetrics sourceMetrics;
     private final List<StageMetrics> stageMetrics = new ArrayList<>();
+    private final List<StageLoad> stageLoads = new ArrayList<>();
     private final StageMetrics sinkMetrics;
     private final LongAdder recordsIn = new LongAdder();
     private final LongAdder recordsOut = new LongAdder();
@@ -68,6 +78,7 @@ final class PipelineEngine {
     private final Counter inCounter;
     private final Counter outCounter;
     private final Counter rejectedCounter;
+    private final RejectMeters rejectMeters;
     private final AtomicReference<SourceReader> reader = new AtomicReference<>();
     private final Object runnersLock = new Object();
     private final List<StageRunner> runners = new ArrayList<>();
@@ -83,16 +94,19 @@ final class PipelineEngine {
         this.sourceMetrics = new StageMetrics("source", "source", pipeline.registry);
         for (Stage stage : pipeline.stages) {
             stageMetrics.add(new StageMetrics(stage.name(), stage.placement().cliName(), pipeline.registry));
+            stageLoads.add(new StageLoad(stageMetrics.get(stageMetrics.size() - 1), stage.workers(),
+                    pipeline.maxInFlightBatches, pipeline.registry));
         }
         this.sinkMetrics = new StageMetrics("sink", "sink", pipeline.registry);
         this.inCounter = recordsCounter(pipeline.registry, "in");
         this.outCounter = recordsCounter(pipeline.registry, "out");
         this.rejectedCounter = recordsCounter(pipeline.registry, "rejected");
+        this.rejectMeters = new RejectMeters(pipeline.registry);
     }
 
     private static Counter recordsCounter(MeterRegistry registry, String kind) {
-        return Counter.builder("etl.records").description("records read, written and rejected")
-                .tag("kind", kind).register(registry);
+        return Counter.builder(MeterNames.RECORDS).description("records read, written and rejected")
+                .tag(MeterNames.KIND, kind).register(registry);
     }
 
     static PipelineRun start(Pipeline pipeline) {
@@ -102,7 +116,7 @@ final class PipelineEngine {
         } catch (Throwable t) {
             engine.cleanup(PipelineException.wrap("pipeline failed to start", t));
         }
-        return new PipelineRun(engine.completion, engine::cancel, engine::progress);
+        return new PipelineRun(engine.completion, engine::cancel, engine::stop, engine::progress, engine::position);
     }
 
     private void subscribe() {
@@ -112,11 +126,15 @@ final class PipelineEngine {
         Mono<Void> flow = Guards.mono(sourceContext, () -> pipeline.source.open(sourceSettings))
                 .flatMap(r -> {
                     reader.set(r);
+                    if (stopping) {
+                        askToStop(r); // stopped while opening: stop() may not have seen this reader
+                    }
                     return Mono.fromCallable(() -> startRunners(r.header())).subscribeOn(blocking)
                             .flatMap(started -> {
                                 // A read error reaches the engine through the sink: it is named for the source
                                 // before it gets there, and the sink's context leaves a PipelineException as it is.
-                                Flux<RecordBatch> batches = chain(Guards.flux(sourceContext, r::batches), started);
+                                Flux<RecordBatch> batches = chain(Guards.flux(sourceContext, r::batches)
+                                        .takeUntilOther(cutSignal.asMono()), started);
                                 String sinkContext = "cannot write " + pipeline.sink.description();
                                 return Guards.mono(sinkContext, () -> pipeline.sink.write(batches,
                                         new SinkSettings(eventLoop, blocking, sinkMetrics)));
@@ -135,9 +153,12 @@ final class PipelineEngine {
         for (int i = 0; i < started.size(); i++) {
             StageRunner runner = started.get(i);
             String name = pipeline.stages.get(i).name();
-            flow = flow.flatMapSequential(in -> Guards.process(runner, name, in)
+            StageLoad load = stageLoads.get(i);
+            flow = flow.doOnNext(in -> load.handedIn(in.size()))
+                    .flatMapSequential(in -> Guards.process(runner, name, in)
                             .map(out -> out.withEarlierRejects(in.rejects())),
-                    pipeline.maxInFlightBatches, 1);
+                    pipeline.maxInFlightBatches, 1)
+                    .doOnNext(out -> load.released());
         }
         // A cancel arrives here as an error, so that the sink sees it and cleans up before the flow ends.
         return flow.takeUntilOther(cancelSignal.asMono())
@@ -148,6 +169,7 @@ final class PipelineEngine {
                     recordsRejected.add(b.rejects().size());
                     outCounter.increment(b.size());
                     rejectedCounter.increment(b.rejects().size());
+                    rejectMeters.count(b.rejects());
                 });
     }
 
@@ -229,6 +251,47 @@ final class PipelineEngine {
         watchdog.start();
     }
 
+    /**
+     * Drains the run (see the class notes): no effect once it is cancelled or ending. Never blocks; idempotent.
+     */
+    private void stop() {
+        if (cleanupStarted.get() || cancelled || stopping) {
+            return;
+        }
+        stopping = true;
+        SourceReader r = reader.get();
+        if (r == null) {
+            cutSignal.tryEmitEmpty(); // not open yet: the batches end as soon as they start
+        } else {
+            askToStop(r);
+        }
+    }
+
+    private void askToStop(SourceReader r) {
+        boolean endsItself = false;
+        try {
+            endsItself = r.stop();
+        } catch (Throwable e) {
+            // a reader that fails to stop is cut like one that cannot
+        }
+        if (!endsItself) {
+            cutSignal.tryEmitEmpty();
+        }
+    }
+
+    /** The reader's position, once the run has completed normally (then everything it emitted is committed). */
+    private Optional<SourcePosition> position() {
+        SourceReader r = reader.get();
+        if (r == null || !completion.isDone() || completion.isCompletedExceptionally()) {
+            return Optional.empty();
+        }
+        try {
+            return r.position();
+        } catch (Throwable e) {
+            return Optional.empty();
+        }
+    }
+
     /** Ends the flow from outside: operators still unwinding may leave clean-up work queued on the schedulers. */
     private void forceDispose() {
         forcedDispose = true;
@@ -251,7 +314,7 @@ final class PipelineEngine {
     private Progress progress() {
         SourceReader r = reader.get();
         return new Progress(recordsIn.sum(), recordsOut.sum(), recordsRejected.sum(), r == null ? 0 : r.bytesRead(),
-                r == null ? -1 : r.sizeBytes(), System.nanoTime() - startNanos);
+                r == null ? -1 : r.sizeBytes(), System.nanoTime() - startNanos, r != null && r.unbounded());
     }
 
     /**
@@ -303,6 +366,7 @@ final class PipelineEngine {
             } catch (Throwable e) {
                 closeError = closeError != null ? closeError : PipelineException.wrap("cleanup failed", e);
             } finally {
+                stageLoads.forEach(StageLoad::close);
                 complete(error, closeError, toClose, wallNanos);
             }
         }, "etl-cleanup");

@@ -1,6 +1,7 @@
 package dev.hybridetl.api;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -9,7 +10,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * The handle of a started run: await it, cancel it, watch its progress.
+ * The handle of a started run: await it, stop or cancel it, watch its progress.
+ *
+ * <p>A run of a source that never ends (a socket, a followed file: {@link Progress#unbounded()}) has no result until
+ * it is stopped: {@link #stop()} drains it (the source stops reading, the batches in flight are finished and
+ * committed) and the run then completes normally, with the result of everything read. {@link #cancel()} abandons
+ * it instead. The design is docs/decisions/0009-sources-positions-and-endless-runs.md.
  *
  * <p>Thread-safe. The completion future completes only after every resource of the run (threads, worker
  * processes, files) has been released.
@@ -17,12 +23,17 @@ import java.util.function.Supplier;
 public final class PipelineRun {
     private final CompletableFuture<PipelineResult> completion;
     private final Runnable canceller;
+    private final Runnable stopper;
     private final Supplier<Progress> progress;
+    private final Supplier<Optional<SourcePosition>> position;
 
-    PipelineRun(CompletableFuture<PipelineResult> completion, Runnable canceller, Supplier<Progress> progress) {
+    PipelineRun(CompletableFuture<PipelineResult> completion, Runnable canceller, Runnable stopper,
+                Supplier<Progress> progress, Supplier<Optional<SourcePosition>> position) {
         this.completion = completion;
         this.canceller = canceller;
+        this.stopper = stopper;
         this.progress = progress;
+        this.position = position;
     }
 
     /** Completes with the result, or exceptionally with a {@link PipelineException} or a cancellation. */
@@ -71,6 +82,26 @@ public final class PipelineRun {
      */
     public void cancel() {
         canceller.run();
+    }
+
+    /**
+     * Drains the run: the source stops reading (a partial line is left unread), the records already read go through
+     * every stage, the sink commits them, and {@link #completion()} completes <em>normally</em> with their result.
+     * Returns at once; safe from any thread and more than once; no effect once the run is ending (a later
+     * {@link #cancel()} still abandons a drain that takes too long). Meant for a never-ending source, it works for
+     * any: a file run stopped early commits the records before the cut.
+     */
+    public void stop() {
+        stopper.run();
+    }
+
+    /**
+     * Where a new run of the same source would continue: once the run has completed normally (at the end of its
+     * input, or drained by {@link #stop()}), right after the last record it committed. Empty before that, or if the
+     * source cannot continue a read (see {@link SourceReader#position()}).
+     */
+    public Optional<SourcePosition> position() {
+        return position.get();
     }
 
     /** True once the run has ended, successfully or not, and released its resources. */

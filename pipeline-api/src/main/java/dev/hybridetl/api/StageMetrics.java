@@ -28,10 +28,10 @@ public final class StageMetrics {
     public StageMetrics(String stageName, String kind, MeterRegistry registry) {
         this.stageName = stageName;
         this.kind = kind;
-        this.busyTimer = Timer.builder("etl.stage.busy")
+        this.busyTimer = Timer.builder(MeterNames.STAGE_BUSY)
                 .description("time a stage spent working on batches")
-                .tag("stage", stageName)
-                .tag("kind", kind)
+                .tag(MeterNames.STAGE, stageName)
+                .tag(MeterNames.KIND, kind)
                 .register(registry);
     }
 

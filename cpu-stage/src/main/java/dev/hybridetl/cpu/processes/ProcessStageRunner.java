@@ -45,6 +45,7 @@ final class ProcessStageRunner implements StageRunner {
     private final ProcessSettings settings;
     private final QueueDirectory queueDir;
     private final ControlFile control;
+    private final WorkerMeters meters;
     private final StageConductor conductor;
     private final WorkerLauncher launcher;
     private final Thread conductorThread;
@@ -52,7 +53,8 @@ final class ProcessStageRunner implements StageRunner {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ProcessStageRunner(StageRunnerContext ctx, QueueDirectory queueDir, ControlFile control,
-                               StageConductor conductor, WorkerLauncher launcher) {
+                               WorkerMeters meters, StageConductor conductor, WorkerLauncher launcher) {
+        this.meters = meters;
         this.launcher = launcher;
         this.stage = ctx.stage();
         this.settings = ctx.processSettings();
@@ -81,14 +83,19 @@ final class ProcessStageRunner implements StageRunner {
                     2 * QueueSpace.reserveBytes(segmentBytes, stage.workers()) >> 20, queueDir.root());
         }
         ControlFile control = null;
+        WorkerMeters meters = null;
         try {
             int ring = 2 * ctx.maxInFlightBatches() + 4 * stage.workers() + 16;
             control = ControlFile.create(StageQueues.controlFile(queueDir.path()), ring, stage.workers());
+            meters = WorkerMeters.register(queueDir.path(), stage.name(), stage.workers(), ctx.registry());
             new WorkerSpec(stage.name(), stage.pluginId(), stage.config(), ctx.header(), segmentBytes)
                     .write(StageQueues.workerSpecFile(queueDir.path()));
         } catch (Throwable e) {
             if (control != null) {
                 control.close();
+            }
+            if (meters != null) {
+                meters.close();
             }
             queueDir.close(true);
             throw PipelineException.wrap("stage '" + stage.name() + "' failed to start: cannot create its queues in "
@@ -97,7 +104,7 @@ final class ProcessStageRunner implements StageRunner {
         WorkerLauncher launcher = new WorkerLauncher(queueDir.path(), ctx.processSettings(), classPath);
         StageConductor conductor = new StageConductor(stage.name(), ctx.metrics(), queueDir, control, launcher,
                 segmentBytes, stage.workers(), stage.batchTimeout().toMillis());
-        ProcessStageRunner runner = new ProcessStageRunner(ctx, queueDir, control, conductor, launcher);
+        ProcessStageRunner runner = new ProcessStageRunner(ctx, queueDir, control, meters, conductor, launcher);
         runner.conductorThread.start();
         try {
             conductor.allReady().get(START_TIMEOUT_S, TimeUnit.SECONDS);
@@ -197,6 +204,7 @@ final class ProcessStageRunner implements StageRunner {
         // Deleted after failures and cancels too: nothing may be left behind unless the user asked to keep it.
         boolean delete = !conductorThread.isAlive() && !settings.keepQueues();
         try {
+            meters.close();
             control.close();
         } finally {
             queueDir.close(delete);

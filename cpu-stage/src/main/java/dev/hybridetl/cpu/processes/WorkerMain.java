@@ -54,6 +54,7 @@ public final class WorkerMain {
     private final long incarnation;
     private final WorkerSpec spec;
     private final ControlFile control;
+    private final WorkerTelemetry telemetry;
     private final BatchCodec codec = new BatchCodec();
     private final OutputSizeEstimate outputSize = new OutputSizeEstimate();
     private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
@@ -66,12 +67,14 @@ public final class WorkerMain {
     private long outputSegment;
     private long outputSegmentBytes;
 
-    private WorkerMain(Path stageDir, int worker, long incarnation, WorkerSpec spec, ControlFile control) {
+    private WorkerMain(Path stageDir, int worker, long incarnation, WorkerSpec spec, ControlFile control,
+                       WorkerTelemetry telemetry) {
         this.stageDir = stageDir;
         this.worker = worker;
         this.incarnation = incarnation;
         this.spec = spec;
         this.control = control;
+        this.telemetry = telemetry;
     }
 
     public static void main(String[] args) {
@@ -89,9 +92,10 @@ public final class WorkerMain {
             ControlFile control = ControlFile.open(StageQueues.controlFile(stageDir));
             control.setPid(worker, ProcessHandle.current().pid());
             control.heartbeat(worker, System.currentTimeMillis());
-            startWatchdog(control, worker, parentPid);
+            WorkerTelemetry telemetry = WorkerTelemetry.open(stageDir, worker);
+            startWatchdog(control, worker, parentPid, telemetry);
             WorkerSpec spec = WorkerSpec.read(StageQueues.workerSpecFile(stageDir));
-            exitCode = new WorkerMain(stageDir, worker, incarnation, spec, control).run();
+            exitCode = new WorkerMain(stageDir, worker, incarnation, spec, control, telemetry).run();
         } catch (Throwable t) {
             report(worker, "failed: " + t, t);
             exitCode = t instanceof OutOfMemoryError ? EXIT_OUT_OF_MEMORY
@@ -103,7 +107,7 @@ public final class WorkerMain {
         System.exit(exitCode);
     }
 
-    private static void startWatchdog(ControlFile control, int worker, long parentPid) {
+    private static void startWatchdog(ControlFile control, int worker, long parentPid, WorkerTelemetry telemetry) {
         ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
         Thread t = new Thread(() -> {
             while (true) {
@@ -114,6 +118,7 @@ public final class WorkerMain {
                     Runtime.getRuntime().halt(EXIT_PARENT_GONE);
                 }
                 control.heartbeat(worker, System.currentTimeMillis());
+                telemetry.sample();
                 try {
                     Thread.sleep(HEARTBEAT_INTERVAL_MS);
                 } catch (InterruptedException e) {
@@ -217,6 +222,7 @@ public final class WorkerMain {
                 RecordBatch result = out.build();
                 outputSize.learn(in, result);
                 long busyNanos = System.nanoTime() - t0;
+                telemetry.batchDone(in.size(), result.size(), busyNanos);
                 appendResult(dc -> codec.encode(BatchCodec.KIND_RESULT, result, frame.attempt(), busyNanos,
                         dc.wire().bytes()), BatchCodec.frameBytes(result));
             } catch (Throwable e) {

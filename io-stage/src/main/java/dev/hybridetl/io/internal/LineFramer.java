@@ -2,6 +2,7 @@ package dev.hybridetl.io.internal;
 
 import dev.hybridetl.api.RecordBatch;
 import dev.hybridetl.api.Reject;
+import dev.hybridetl.api.StageMetrics;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ import java.util.List;
  *       exactly as the earlier run cut them.</li>
  * </ul>
  */
-final class LineFramer {
+public final class LineFramer {
     private static final byte LF = '\n';
     private static final byte CR = '\r';
     private static final int MAX_REJECT_RAW_BYTES = 4096;
@@ -77,6 +78,27 @@ final class LineFramer {
     }
 
     /**
+     * A framer for a stream (a socket, a followed file): batches numbered from 0, no checkpoints. Fresh
+     * ({@code knownHeader} null), the first line is the header; continuing a read, the header is the one given and
+     * the first line framed is record {@code nextLine}.
+     */
+    public static LineFramer forStream(int batchBytes, int maxRecordBytes, StageMetrics metrics, String knownHeader,
+                                       long nextLine) {
+        LineFramer framer = new LineFramer(maxRecordBytes, new BatchAssembler(batchBytes, Long.MAX_VALUE, metrics, 0));
+        if (knownHeader != null) {
+            framer.headerText = knownHeader;
+            framer.header = null;
+            framer.lineNumber = nextLine;
+        }
+        return framer;
+    }
+
+    /** The number the next line framed gets (the header is line 1). */
+    public long nextLine() {
+        return lineNumber;
+    }
+
+    /**
      * Bytes the reader must skip before the next chunk: the rest of the way to the resume point, when it lies beyond
      * the chunk just framed. Asking clears it.
      */
@@ -87,7 +109,7 @@ final class LineFramer {
     }
 
     /** The header line, or null while it is incomplete. */
-    String header() {
+    public String header() {
         return headerText;
     }
 
@@ -96,7 +118,7 @@ final class LineFramer {
      *
      * @throws IllegalStateException if the header line is longer than {@code maxRecordBytes}
      */
-    List<RecordBatch> frame(byte[] bytes, int length) {
+    public List<RecordBatch> frame(byte[] bytes, int length) {
         long startNanos = System.nanoTime();
         List<RecordBatch> completed = List.of();
         long chunkStart = consumed;
@@ -184,12 +206,30 @@ final class LineFramer {
         return closed;
     }
 
+    /** True if the open batch has records or rejects. */
+    public boolean holdsRecords() {
+        return !batch.isEmpty();
+    }
+
+    /**
+     * Closes the open batch now, if it has records or rejects (a stream that goes quiet must not hold its last lines
+     * back until a batch fills). Only between whole lines: the caller frames whole lines only.
+     */
+    public List<RecordBatch> flush() {
+        if (headerText == null || lineStarted || batch.isEmpty()) {
+            return List.of();
+        }
+        RecordBatch closed = closeBatch(unreportedBusyNanos, consumed);
+        unreportedBusyNanos = 0;
+        return List.of(closed);
+    }
+
     /**
      * Ends the input: closes an unterminated last line and returns the last batch, if any.
      *
      * @throws IllegalStateException if the input ended before the resume point
      */
-    List<RecordBatch> finish() {
+    public List<RecordBatch> finish() {
         if (resumeAt != null) {
             throw new IllegalStateException("the input ends at byte " + consumed + ", before the resume point at byte "
                     + resumeAt.offset() + ": it is not the input that was checkpointed");

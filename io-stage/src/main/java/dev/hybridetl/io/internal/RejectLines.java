@@ -29,9 +29,9 @@ import java.util.Base64;
  *
  * <p>Pure computation, no state: safe from any thread.
  */
-final class RejectLines {
+public final class RejectLines {
     /** The two formats; {@code dev.hybridetl.io.RejectsFormat} is the public face. */
-    enum Format { TSV, JSONL }
+    public enum Format { TSV, JSONL }
 
     private static final byte LF = '\n';
     private static final byte TAB = '\t';
@@ -43,7 +43,7 @@ final class RejectLines {
     }
 
     /** The lines of {@code rejects}, in the order given. */
-    static ByteBuffer encode(Reject[] rejects, Format format) {
+    public static ByteBuffer encode(Reject[] rejects, Format format) {
         if (rejects.length == 0) {
             return ByteBuffer.allocate(0);
         }
