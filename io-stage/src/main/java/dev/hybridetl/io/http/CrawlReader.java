@@ -81,16 +81,15 @@ final class CrawlReader implements SourceReader {
     }
 
     private static UrlLines openList(Path urls) throws IOException {
+        if (Files.isDirectory(urls)) {
+            throw new IOException("the URL list " + urls + " is a directory");
+        }
         try {
-            if (Files.isDirectory(urls)) {
-                throw new IOException("the URL list " + urls + " is a directory");
-            }
             return UrlLines.open(urls);
         } catch (NoSuchFileException e) {
             throw new IOException("the URL list " + urls + " does not exist", e);
         } catch (IOException e) {
-            throw e.getMessage() != null && e.getMessage().startsWith("the URL list") ? e
-                    : new IOException("cannot read the URL list " + urls + ": " + e, e);
+            throw new IOException("cannot read the URL list " + urls + ": " + e.getMessage(), e);
         }
     }
 
