@@ -131,6 +131,25 @@ class StreamRunTest {
     }
 
     @Test
+    void shouldEndEmptyWhenStoppedBeforeTheHeaderArrives() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            PipelineRun run = Pipeline.builder()
+                    .source(TcpLineSource.of("127.0.0.1", silent.getLocalPort()))
+                    .stage(slowUpperCase(Placement.THREADS, 0))
+                    .sink(RollingFileSink.of(dir.resolve("parts")))
+                    .build()
+                    .start();
+            try (java.net.Socket connected = silent.accept()) {
+                run.stop();
+                PipelineResult result = run.await(WAIT);
+                assertThat(result.recordsIn()).isZero();
+                connected.setSoTimeout((int) WAIT.toMillis());
+                assertThat(closedByPeer(connected)).as("the run closed its connection").isTrue();
+            }
+        }
+    }
+
+    @Test
     void shouldReadEveryLineOnceWhenTheFollowedFileIsRotatedByRenameAndByTruncation() throws Exception {
         Path log = dir.resolve("app.csv");
         Path out = dir.resolve("parts");
@@ -193,6 +212,17 @@ class StreamRunTest {
         }
         Files.writeString(file, text, StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
+    }
+
+    /** True once the peer has closed {@code socket} (end of stream, or a reset); false if it stays open. */
+    private static boolean closedByPeer(java.net.Socket socket) {
+        try {
+            return socket.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
     }
 
     private static long usedHeapAfterGc() {

@@ -127,7 +127,9 @@ final class PipelineEngine {
         SourceSettings sourceSettings = new SourceSettings(pipeline.batchBytes, pipeline.maxRecordBytes, eventLoop,
                 blocking, sourceMetrics);
         String sourceContext = "cannot read " + pipeline.source.description();
+        // A stop while the source is still opening (a stream whose header has not come) ends the run empty.
         Mono<Void> flow = Guards.mono(sourceContext, () -> pipeline.source.open(sourceSettings))
+                .takeUntilOther(cutSignal.asMono())
                 .flatMap(r -> {
                     reader.set(r);
                     if (stopping) {

@@ -296,13 +296,9 @@ public final class LinePump extends BaseSubscriber<StreamChunk> implements Sourc
                 downstream = sink;
             }
             sink.onRequest(n -> drain());
-            sink.onCancel(this::cancelUpstream);
+            sink.onCancel(this::cancel);
             drain();
         }, FluxSink.OverflowStrategy.ERROR);
-    }
-
-    private void cancelUpstream() {
-        cancel();
     }
 
     @Override
