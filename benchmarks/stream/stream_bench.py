@@ -135,7 +135,9 @@ def run_one(opts, placement, producer, work_dir, index):
                                          default=None),
               "cpu_s": round(sum(p["user_s"] + p["sys_s"] for p in procs if p["role"] in ("pipeline", "worker")), 1),
               "timeline": timeline}
-    record["check"] = "ok" if code == 0 and not early_exit else "FAILED"
+    # A drain commits everything read: the committed parts hold exactly the records the summary counts.
+    lossless = record["pipeline_records_in"] is None or record["pipeline_records_in"] == out_lines
+    record["check"] = "ok" if code == 0 and not early_exit and lossless else "FAILED"
     if record["check"] != "ok":
         record["log_tail"] = text[-2000:]
     log.unlink(missing_ok=True)
