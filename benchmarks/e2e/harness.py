@@ -14,7 +14,7 @@ Configurations (per variant, enrich and route; N from --workers-list):
 
 Commands (run from anywhere; paths default relative to the repository root):
     harness.py run [--rows 200000,all] [--runs 3] [--workers-list 1,2] [--configs 'threads-*,plain-loop'] ...
-    harness.py report [RESULTS.json ...]     regenerate docs/benchmarks.md and docs/benchmarks-throughput.svg
+    harness.py report [RESULTS.json ...]     regenerate the marked part of docs/benchmarks.md and the SVG
     harness.py smoke                         CI: every configuration once on 2,000 sample rows, outputs compared,
                                              nothing timed, nothing written outside a temp directory
 ("--smoke" is accepted for "smoke".)

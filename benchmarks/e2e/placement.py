@@ -99,6 +99,7 @@ def prepare_input(size, opts, work_dir):
 
 
 def unpacked_bytes(gz):
+    """Length of a gzip file's content, of all its members (flights-30m has eleven), streamed."""
     d, n = zlib.decompressobj(wbits=31), 0
     with open(gz, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -358,8 +359,8 @@ def markdown(data):
                 f"{max(x['pipe_rss'] for x in d)} | {max(x['work_rss'] for x in d) or '-'} |")
     if keys:
         out += ["", "CPU budget per process (the median-wall run of each job):", "",
-                "| rows | job | placement | process | user s | sys s | minor faults | peak RSS MiB | read MB | "
-                "written MB |", "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                "| rows | job | placement | process | seen s (first–last) | user s | sys s | minor faults | peak RSS MiB | "
+                "read MB | written MB |", "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for size, variant in keys:
             for placement in ("threads", "processes"):
                 rs = sorted((r for r in cold if (r["size"], r["variant"], r["placement"]) == (size, variant, placement)),
@@ -367,13 +368,14 @@ def markdown(data):
                 if rs:
                     r = rs[len(rs) // 2]
                     for p in r["processes"]:
-                        out.append(f"| {size} | {variant} | {placement} | {p['process']} | {p['user_s']:.2f} | "
+                        out.append(f"| {size} | {variant} | {placement} | {p['process']} | "
+                                   f"{p['first_s']:.1f}–{p['last_s']:.1f} | {p['user_s']:.2f} | "
                                    f"{p['sys_s']:.2f} | {p['minflt']:,} | {p['peak_rss_mib']} | "
                                    f"{(p['rchar'] or 0) / 1e6:,.0f} | {(p['wchar'] or 0) / 1e6:,.0f} |")
                     err = r.get("sampling_error", {})
                     out.append(f"| {size} | {variant} | {placement} | sampling error (exact − sampled) | "
                                f"pipeline {err.get('pipeline_cpu_s', 'n/a')} s, workers {err.get('workers_cpu_s', 'n/a')}"
-                               f" s, threads {err.get('threads_cpu_s', 'n/a')} s | | | | | |")
+                               f" s, threads {err.get('threads_cpu_s', 'n/a')} s | | | | | | |")
         out += ["", "CPU by thread group, CPU s (user+sys), medians; the pipeline JVM, and all worker JVMs of a run "
                 "together (a worker's `java` thread is its main loop, which runs the transform):", ""]
         out += thread_table(cold, keys)

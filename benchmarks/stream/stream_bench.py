@@ -93,7 +93,7 @@ def run_one(opts, placement, producer, work_dir, index):
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir()
     argv = [opts.java, "-jar", str(opts.jar), "run", "--source", "tcp", "--input", f"127.0.0.1:{producer.port}",
-            "--output", str(out_dir / "stream.jsonl"), "--transform", opts.transform, "--placement", placement,
+            "--output", str(out_dir), "--transform", opts.transform, "--placement", placement,
             "--workers", str(opts.workers), "--no-progress", *opts.pipeline_arg]
     log = work_dir / "run.log"
     lines_before = producer.lines
@@ -121,7 +121,9 @@ def run_one(opts, placement, producer, work_dir, index):
     window = [(t, n) for t, n in timeline if t >= opts.warmup]
     steady = (window[-1][1] - window[0][1]) / (window[-1][0] - window[0][0]) if len(window) > 1 else None
     m = re.search(r"records\s+in ([\d,]+)", text)
-    out_lines = sum(sum(1 for _ in open(p, "rb")) for p in out_dir.rglob("*") if p.is_file())
+    # Committed parts only: the part being written is a hidden file.
+    out_lines = sum(sum(1 for _ in open(p, "rb")) for p in out_dir.rglob("*")
+                    if p.is_file() and not p.name.startswith("."))
     procs = list(sampler.procs.values())
     record = {"placement": placement, "run": index, "exit_code": code, "early_exit": early_exit,
               "drain_s": round(drain_s, 2), "steady_records_per_s": round(steady) if steady else None,
@@ -133,7 +135,9 @@ def run_one(opts, placement, producer, work_dir, index):
                                          default=None),
               "cpu_s": round(sum(p["user_s"] + p["sys_s"] for p in procs if p["role"] in ("pipeline", "worker")), 1),
               "timeline": timeline}
-    record["check"] = "ok" if code == 0 and not early_exit else "FAILED"
+    # A drain commits everything read: the committed parts hold exactly the records the summary counts.
+    lossless = record["pipeline_records_in"] is None or record["pipeline_records_in"] == out_lines
+    record["check"] = "ok" if code == 0 and not early_exit and lossless else "FAILED"
     if record["check"] != "ok":
         record["log_tail"] = text[-2000:]
     log.unlink(missing_ok=True)

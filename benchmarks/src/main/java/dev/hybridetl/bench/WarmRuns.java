@@ -45,9 +45,10 @@ public final class WarmRuns {
 
     /**
      * WORKER POOL HOOK: the one place where the warm-worker pool plugs in. Today it does nothing, so every run of
-     * the processes placement starts cold workers. Once the pool API exists: create the pool in {@link #open},
-     * hand it to the builder in {@link #apply} (for example {@code builder.workerPool(pool)}), close it in
-     * {@link #close}. Nothing else in this class changes.
+     * the processes placement starts cold workers. With the pool API (as on branch h/warmworkers): a field
+     * {@code WorkerPool pool = WorkerPool.create(workers)} made in {@link #open} (which then takes the worker
+     * count), {@code return builder.workerPool(pool)} in {@link #apply}, {@code pool.close()} in {@link #close}.
+     * Nothing else in this class changes.
      */
     static final class PoolHook implements AutoCloseable {
         static PoolHook open() {
