@@ -6,6 +6,7 @@ import dev.hybridetl.api.PipelineRun;
 import dev.hybridetl.api.Placement;
 import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Stage;
+import dev.hybridetl.api.WorkerPool;
 import dev.hybridetl.api.PipelineException;
 import dev.hybridetl.io.DurableRun;
 import dev.hybridetl.io.FileSink;
@@ -145,6 +146,36 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Placement where = parsePlacement();
         RejectsFormat format = parseRejectsFormat();
+        try (WorkerPool pool = earlyWorkers(where)) {
+            return run(out, err, where, format, pool);
+        }
+    }
+
+    /**
+     * Starts the worker JVMs now, before the input is opened and the pipeline built, so that their start-up (about
+     * half a second) overlaps this JVM's own: the stage finds them waiting. They are this run's only: the pool keeps
+     * no more than the stage's workers and is closed when the run ends. A problem starting them is left for the
+     * pipeline's build to report, in its words.
+     */
+    private WorkerPool earlyWorkers(Placement where) {
+        if (where != Placement.PROCESSES || workers < 1) {
+            return null;
+        }
+        WorkerPool pool = WorkerPool.create(Math.min(workers, 1024));
+        try {
+            pool.prestart(processSettings(), workers);
+        } catch (RuntimeException e) {
+            // the pipeline's build() fails with the same cause, in its own words
+        }
+        return pool;
+    }
+
+    private ProcessSettings processSettings() {
+        return new ProcessSettings(queueDir, keepQueues, workerHeapMb, workerJvmOptions);
+    }
+
+    private Integer run(PrintWriter out, PrintWriter err, Placement where, RejectsFormat format, WorkerPool pool)
+            throws IOException, InterruptedException {
         boolean stdin = input != null && input.toString().equals("-");
         Path sample = input == null ? extractSample() : null;
         try {
@@ -161,7 +192,7 @@ final class RunCommand implements Callable<Integer> {
             }
             try (DurableRun durable = durability.open(in, paths, ResumeOptions.job(transform, config, batchBytes,
                     maxRecordBytes, format.cliName()), err)) {
-                Pipeline pipeline = buildPipeline(in, paths, where, format, durable);
+                Pipeline pipeline = buildPipeline(in, paths, where, format, durable, pool);
                 PipelineRun run = pipeline.start();
                 PipelineResult result = awaitWithCtrlC(run, durable, err);
                 new RunSummary(out).print(transform, where, workers,
@@ -193,9 +224,13 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private Pipeline buildPipeline(Path in, OutputPaths paths, Placement where, RejectsFormat format,
-                                   DurableRun durable) {
+                                   DurableRun durable, WorkerPool pool) {
         try {
-            return Pipeline.builder()
+            Pipeline.Builder builder = Pipeline.builder();
+            if (pool != null) {
+                builder.workerPool(pool);
+            }
+            return builder
                     .source(FileSource.of(in).withCheckpoints(durable))
                     .stage(Stage.plugin(transform).withConfig(config).withPlacement(where).withWorkers(workers))
                     .sink(FileSink.of(paths.output(), paths.rejects()).withRejectsFormat(format)
@@ -203,7 +238,7 @@ final class RunCommand implements Callable<Integer> {
                     .batchBytes(batchBytes)
                     .maxRecordBytes(maxRecordBytes)
                     .maxInFlightBatches(maxInFlight)
-                    .processSettings(new ProcessSettings(queueDir, keepQueues, workerHeapMb, workerJvmOptions))
+                    .processSettings(processSettings())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new Main.UsageProblem(e.getMessage());

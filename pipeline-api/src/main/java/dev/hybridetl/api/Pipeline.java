@@ -41,6 +41,7 @@ public final class Pipeline {
     final int maxInFlightBatches;
     final ProcessSettings processSettings;
     final StageRunners runners;
+    final WorkerPool workerPool;
 
     private Pipeline(Builder b) {
         this.source = b.source;
@@ -52,6 +53,7 @@ public final class Pipeline {
         this.maxInFlightBatches = b.maxInFlightBatches > 0 ? b.maxInFlightBatches : defaultWindow(stages);
         this.processSettings = b.processSettings;
         this.runners = b.runners;
+        this.workerPool = b.workerPool;
     }
 
     private static int defaultWindow(List<Stage> stages) {
@@ -106,6 +108,7 @@ public final class Pipeline {
         private int maxInFlightBatches;
         private ProcessSettings processSettings = ProcessSettings.defaults();
         private StageRunners runners;
+        private WorkerPool workerPool;
 
         private Builder() {
         }
@@ -156,6 +159,16 @@ public final class Pipeline {
         /** Settings for stages placed on {@link Placement#PROCESSES}. */
         public Builder processSettings(ProcessSettings settings) {
             this.processSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Worker processes of this pipeline's runs come from {@code pool} when it holds compatible idle ones, and
+         * go back to it when their stage ended cleanly (see {@link WorkerPool}). The pipeline does not own the pool:
+         * its owner closes it. Default: none; every run starts and ends its own workers.
+         */
+        public Builder workerPool(WorkerPool pool) {
+            this.workerPool = Objects.requireNonNull(pool, "pool");
             return this;
         }
 

@@ -94,7 +94,8 @@ final class ProcessStageRunner implements StageRunner {
             throw PipelineException.wrap("stage '" + stage.name() + "' failed to start: cannot create its queues in "
                     + queueDir.path(), e);
         }
-        WorkerLauncher launcher = new WorkerLauncher(queueDir.path(), ctx.processSettings(), classPath);
+        WorkerLauncher launcher = new WorkerLauncher(queueDir.path(), ctx.processSettings(), classPath,
+                ctx.workerPool() instanceof ProcessWorkerPool pool ? pool : null);
         StageConductor conductor = new StageConductor(stage.name(), ctx.metrics(), queueDir, control, launcher,
                 segmentBytes, stage.workers(), stage.batchTimeout().toMillis());
         ProcessStageRunner runner = new ProcessStageRunner(ctx, queueDir, control, conductor, launcher);
@@ -167,32 +168,21 @@ final class ProcessStageRunner implements StageRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<Process> processes = conductor.processes();
         try {
-            control.requestStop();
-            waitAll(processes, STOP_GRACE_MS);
+            launcher.stopWorkers(conductor.slots(), control, STOP_GRACE_MS, KILL_WAIT_MS);
         } finally {
-            processes.forEach(Process::destroyForcibly);
-            waitAll(processes, KILL_WAIT_MS);
-        }
-        for (WorkerSlot slot : conductor.slots()) {
-            Process p = slot.process;
-            if (p != null && !p.isAlive() && p.exitValue() == WorkerMain.EXIT_CLOSE_FAILED) {
-                PipelineException e = new PipelineException("stage '" + stage.name() + "' failed to stop: "
-                        + slot.awaitLastErrorLine());
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
+            for (WorkerSlot slot : conductor.slots()) {
+                Process p = slot.process;
+                if (p != null && !p.isAlive() && p.exitValue() == WorkerMain.EXIT_CLOSE_FAILED) {
+                    PipelineException e = new PipelineException("stage '" + stage.name() + "' failed to stop: "
+                            + slot.awaitLastErrorLine());
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
                 }
             }
-        }
-        try {
-            WorkerSlot first = conductor.slots()[0];
-            launcher.classArchive().publish(first.incarnation == 0 && first.process != null
-                    && !first.process.isAlive() && first.process.exitValue() == 0);
-        } catch (Throwable e) {
-            LOG.warn("stage '{}': could not publish the worker class archive: {}", stage.name(), e.toString());
         }
         // Deleted after failures and cancels too: nothing may be left behind unless the user asked to keep it.
         boolean delete = !conductorThread.isAlive() && !settings.keepQueues();
@@ -208,18 +198,6 @@ final class ProcessStageRunner implements StageRunner {
         }
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private static void waitAll(List<Process> processes, long timeoutMs) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        for (Process p : processes) {
-            try {
-                p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 }

@@ -17,24 +17,33 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Entry point of a worker JVM: builds the stage's transform from its plugin id, then claims batches from the input
- * queue, transforms them and appends the results to its own result queue, until the pipeline sets the stop flag.
+ * Entry point of a worker JVM. It starts before it knows its stage and waits for an assignment, one line on stdin:
+ * {@code <stage dir> TAB <worker index> TAB <incarnation>} ({@link WorkerAssignment}). For each, it builds the
+ * stage's transform from its plugin id ({@code worker.properties} in the stage directory, see {@link WorkerSpec}),
+ * claims batches from the input queue, transforms them and appends the results to its own result queue until the
+ * pipeline sets the stop flag; then it closes its queues and the transform, sets its state to stopped (only now:
+ * stopped means "clean, reusable") and waits for the next assignment. End of stdin ends the JVM (exit 0): so a
+ * worker can be started early, before the stage's queues exist, and a {@link ProcessWorkerPool} can reuse it.
  *
- * <p>Arguments: {@code <stage dir> <worker index> <incarnation> <parent pid>}; the rest comes from
- * {@code worker.properties} in the stage directory (see {@link WorkerSpec}).
+ * <p>Argument: {@code <parent pid>}.
  *
- * <p>Threads: the main thread owns the transform and both queues. A daemon watchdog thread publishes a heartbeat
- * every {@value #HEARTBEAT_INTERVAL_MS} ms and halts the JVM as soon as the parent process is gone, so a worker never
- * outlives a pipeline killed with {@code kill -9}. Exit codes: 0 stopped on request, 1 could not start,
- * 2 lost its parent, 3 an input excerpt could not be read, 4 the transform failed to open, 5 the transform failed
- * to close, 6 out of memory, 7 its result queue's file system is full (a SIGBUS on the mapped file). Codes 4 and 5 are the transform's own failures: the supervisor fails the run at once
- * instead of restarting (a restart would fail the same way). A failure of {@code process} is not an exit: it is
- * reported as a failure frame for its batch and fails the run with the worker's message.
+ * <p>Threads: the main thread owns the transform and the queues. A daemon watchdog thread publishes a heartbeat
+ * every {@value #HEARTBEAT_INTERVAL_MS} ms while the worker has a stage and halts the JVM as soon as the parent
+ * process is gone, so a worker never outlives a pipeline killed with {@code kill -9}, idle or not. Exit codes: 0
+ * stdin ended, 1 could not start, 2 lost its parent, 3 an input excerpt could not be read, 4 the transform failed to
+ * open, 5 the transform failed to close, 6 out of memory, 7 its result queue's file system is full (a SIGBUS on the
+ * mapped file). Codes 4 and 5 are the transform's own failures: the supervisor fails the run at once instead of
+ * restarting (a restart would fail the same way). A failure of {@code process} is not an exit: it is reported as a
+ * failure frame for its batch and fails the run with the worker's message. Every failure ends the JVM, so a worker
+ * that failed is never reused.
  */
 public final class WorkerMain {
     static final long HEARTBEAT_INTERVAL_MS = 200;
@@ -66,36 +75,33 @@ public final class WorkerMain {
     private long outputSegment;
     private long outputSegmentBytes;
 
-    private WorkerMain(Path stageDir, int worker, long incarnation, WorkerSpec spec, ControlFile control) {
-        this.stageDir = stageDir;
-        this.worker = worker;
-        this.incarnation = incarnation;
+    private WorkerMain(WorkerAssignment assignment, WorkerSpec spec, ControlFile control) {
+        this.stageDir = assignment.stageDir();
+        this.worker = assignment.worker();
+        this.incarnation = assignment.incarnation();
         this.spec = spec;
         this.control = control;
     }
 
     public static void main(String[] args) {
-        if (args.length != 4) {
-            System.err.println("usage: WorkerMain <stage dir> <worker index> <incarnation> <parent pid>");
+        if (args.length != 1) {
+            System.err.println("usage: WorkerMain <parent pid> (assignments on stdin: <stage dir>\\t<worker>\\t"
+                    + "<incarnation>)");
             System.exit(EXIT_START_FAILED);
         }
         ignoreInterrupt();
-        Path stageDir = Path.of(args[0]);
-        int worker = Integer.parseInt(args[1]);
-        long incarnation = Long.parseLong(args[2]);
-        long parentPid = Long.parseLong(args[3]);
-        int exitCode;
+        Watchdog watchdog = new Watchdog(Long.parseLong(args[0]));
+        watchdog.start();
+        int exitCode = 0;
         try {
-            ControlFile control = ControlFile.open(StageQueues.controlFile(stageDir));
-            control.setPid(worker, ProcessHandle.current().pid());
-            control.heartbeat(worker, System.currentTimeMillis());
-            startWatchdog(control, worker, parentPid);
-            WorkerSpec spec = WorkerSpec.read(StageQueues.workerSpecFile(stageDir));
-            exitCode = new WorkerMain(stageDir, worker, incarnation, spec, control).run();
+            BufferedReader assignments = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while (exitCode == 0 && (line = assignments.readLine()) != null) {
+                exitCode = runStage(WorkerAssignment.parse(line), watchdog);
+            }
         } catch (Throwable t) {
-            report(worker, "failed: " + t, t);
-            exitCode = t instanceof OutOfMemoryError ? EXIT_OUT_OF_MEMORY
-                    : QueueSpace.isMappedFileFault(t) ? EXIT_QUEUE_FULL : EXIT_START_FAILED;
+            report(-1, "failed: " + t, t);
+            exitCode = EXIT_START_FAILED;
         }
         System.out.flush();
         System.err.flush();
@@ -103,26 +109,84 @@ public final class WorkerMain {
         System.exit(exitCode);
     }
 
-    private static void startWatchdog(ControlFile control, int worker, long parentPid) {
-        ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
-        Thread t = new Thread(() -> {
+    /** Runs one assignment to its end; returns 0 if the worker may take another, else its exit code. */
+    private static int runStage(WorkerAssignment a, Watchdog watchdog) {
+        int worker = a.worker();
+        ControlFile control = null;
+        try {
+            control = ControlFile.open(StageQueues.controlFile(a.stageDir()));
+            control.setPid(worker, ProcessHandle.current().pid());
+            control.heartbeat(worker, System.currentTimeMillis());
+            watchdog.attach(control, worker);
+            WorkerSpec spec = WorkerSpec.read(StageQueues.workerSpecFile(a.stageDir()));
+            int code = new WorkerMain(a, spec, control).run();
+            watchdog.detach();
+            if (code == 0) {
+                // Only now, with its queues and transform closed: the pipeline may take it back for another stage.
+                control.setState(worker, ControlFile.STATE_STOPPED);
+            }
+            return code;
+        } catch (Throwable t) {
+            report(worker, "failed: " + t, t);
+            return t instanceof OutOfMemoryError ? EXIT_OUT_OF_MEMORY
+                    : QueueSpace.isMappedFileFault(t) ? EXIT_QUEUE_FULL : EXIT_START_FAILED;
+        } finally {
+            watchdog.detach();
+            if (control != null) {
+                control.close();
+            }
+        }
+    }
+
+    /**
+     * Halts the JVM when the parent is gone; beats the heart of the worker's current stage, if it has one. The
+     * control file is attached and detached under the lock, so no heartbeat is written into an unmapped file.
+     */
+    private static final class Watchdog extends Thread {
+        private final long parentPid;
+        private final ProcessHandle parent;
+        private ControlFile control;
+        private int worker;
+
+        Watchdog(long parentPid) {
+            super("etl-worker-watchdog");
+            setDaemon(true);
+            this.parentPid = parentPid;
+            this.parent = ProcessHandle.of(parentPid).orElse(null);
+        }
+
+        synchronized void attach(ControlFile control, int worker) {
+            this.control = control;
+            this.worker = worker;
+        }
+
+        synchronized void detach() {
+            control = null;
+        }
+
+        private synchronized void beat() {
+            if (control != null) {
+                control.heartbeat(worker, System.currentTimeMillis());
+            }
+        }
+
+        @Override
+        public void run() {
             while (true) {
                 boolean orphaned = parent == null || !parent.isAlive()
                         || ProcessHandle.current().parent().map(p -> p.pid() != parentPid).orElse(true);
                 if (orphaned) {
-                    System.err.println("worker " + worker + ": pipeline process " + parentPid + " is gone; exiting");
+                    System.err.println("worker: pipeline process " + parentPid + " is gone; exiting");
                     Runtime.getRuntime().halt(EXIT_PARENT_GONE);
                 }
-                control.heartbeat(worker, System.currentTimeMillis());
+                beat();
                 try {
                     Thread.sleep(HEARTBEAT_INTERVAL_MS);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
-        }, "etl-worker-watchdog");
-        t.setDaemon(true);
-        t.start();
+        }
     }
 
     /**
@@ -145,7 +209,7 @@ public final class WorkerMain {
         if (Boolean.getBoolean(WorkerLauncher.VERBOSE_PROPERTY)) {
             t.printStackTrace();
         }
-        System.err.println("worker " + worker + ": " + what);
+        System.err.println((worker < 0 ? "worker: " : "worker " + worker + ": ") + what);
     }
 
     private int run() throws Exception {
@@ -163,7 +227,6 @@ public final class WorkerMain {
             outputAppender = output.createAppender();
             control.setState(worker, ControlFile.STATE_READY);
             code = loop(transform);
-            control.setState(worker, ControlFile.STATE_STOPPED);
         } catch (Throwable t) {
             try {
                 transform.close();
