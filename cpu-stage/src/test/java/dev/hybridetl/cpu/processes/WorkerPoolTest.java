@@ -1,0 +1,165 @@
+package dev.hybridetl.cpu.processes;
+
+import dev.hybridetl.api.Pipeline;
+import dev.hybridetl.api.PipelineResult;
+import dev.hybridetl.api.PipelineRun;
+import dev.hybridetl.api.Placement;
+import dev.hybridetl.api.ProcessSettings;
+import dev.hybridetl.api.Stage;
+import dev.hybridetl.api.StageResult;
+import dev.hybridetl.api.WorkerPool;
+import dev.hybridetl.test.LeakCheck;
+import dev.hybridetl.test.MemorySink;
+import dev.hybridetl.test.MemorySource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The worker pool with real worker JVMs: reuse, compatibility, bounds, and that nothing outlives it. */
+@Timeout(120)
+@ExtendWith(LeakCheck.class)
+class WorkerPoolTest {
+    private static final List<String> LINES = IntStream.range(0, 1200)
+            .mapToObj(i -> "row " + i + " flight ab" + (i % 97) + " from sfo to jfk")
+            .collect(Collectors.toList());
+
+    @Test
+    void shouldReuseTheSameWorkerProcessesForASecondRunWithTheSameOutputAsThreads() throws Exception {
+        List<String> threads = run(Placement.THREADS, null, ProcessSettings.defaults()).records();
+        try (WorkerPool pool = WorkerPool.create(4, Duration.ofMinutes(1))) {
+            MemorySink first = run(Placement.PROCESSES, pool, ProcessSettings.defaults());
+            Set<Long> afterFirst = liveChildren();
+            assertThat(afterFirst).hasSize(2);
+            assertThat(pool.idleWorkers()).isEqualTo(2);
+
+            MemorySink second = run(Placement.PROCESSES, pool, ProcessSettings.defaults());
+
+            assertThat(liveChildren()).as("the second run's workers are the first run's").isEqualTo(afterFirst);
+            assertThat(pool.idleWorkers()).isEqualTo(2);
+            assertThat(first.records()).containsExactlyElementsOf(threads);
+            assertThat(second.records()).containsExactlyElementsOf(threads);
+        }
+        assertThat(liveChildren()).as("closing the pool ends its workers").isEmpty();
+    }
+
+    @Test
+    void shouldStartFreshWorkersWhenTheSettingsAreIncompatible() throws Exception {
+        try (WorkerPool pool = WorkerPool.create(4, Duration.ofMinutes(1))) {
+            run(Placement.PROCESSES, pool, ProcessSettings.defaults());
+            Set<Long> first = liveChildren();
+
+            run(Placement.PROCESSES, pool, ProcessSettings.defaults().withWorkerHeapMb(96));
+
+            Set<Long> all = liveChildren();
+            assertThat(all).hasSize(4).containsAll(first);
+            assertThat(pool.idleWorkers()).isEqualTo(4);
+        }
+        assertThat(liveChildren()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepNoMoreIdleWorkersThanItsBoundAndRetireThemAfterTheIdleTimeout() throws Exception {
+        try (WorkerPool pool = WorkerPool.create(2, Duration.ofMillis(500))) {
+            pool.prestart(ProcessSettings.defaults(), 5);
+            assertThat(pool.idleWorkers()).isEqualTo(2);
+            assertThat(liveChildren()).hasSize(2);
+
+            awaitCondition(() -> liveChildren().isEmpty(), Duration.ofSeconds(30));
+            assertThat(pool.idleWorkers()).isZero();
+        }
+    }
+
+    @Test
+    void shouldGiveARunThePrestartedWorkersAndTheSameOutput() throws Exception {
+        List<String> threads = run(Placement.THREADS, null, ProcessSettings.defaults()).records();
+        try (WorkerPool pool = WorkerPool.create(2).prestart(ProcessSettings.defaults(), 2)) {
+            Set<Long> prestarted = liveChildren();
+            assertThat(prestarted).hasSize(2);
+
+            MemorySink sink = run(Placement.PROCESSES, pool, ProcessSettings.defaults());
+
+            assertThat(sink.records()).containsExactlyElementsOf(threads);
+            assertThat(liveChildren()).isEqualTo(prestarted);
+        }
+    }
+
+    @Test
+    void shouldNeverGiveBackAWorkerThatWasKilled() throws Exception {
+        try (WorkerPool pool = WorkerPool.create(4, Duration.ofMinutes(1))) {
+            MemorySink sink = new MemorySink();
+            PipelineRun run = pipeline(Stage.plugin("test-kit-upper").withConfig("delayMs", "20"),
+                    Placement.PROCESSES, pool, ProcessSettings.defaults(), sink).start();
+            awaitCondition(() -> run.progress().recordsOut() >= 200, Duration.ofSeconds(60));
+            ProcessHandle victim = ProcessHandle.current().children().filter(ProcessHandle::isAlive).findFirst()
+                    .orElseThrow();
+            assertThat(victim.destroyForcibly()).isTrue();
+
+            PipelineResult result = run.await(Duration.ofSeconds(90));
+
+            assertThat(result.stages().get(1).workers().stream().mapToInt(StageResult.WorkerResult::restarts).sum())
+                    .isEqualTo(1);
+            assertThat(sink.records()).hasSize(LINES.size());
+            // the survivor, and the replacement if it got ready before the end (one still starting is killed)
+            Set<Long> idle = liveChildren();
+            assertThat(idle).isNotEmpty().doesNotContain(victim.pid());
+            assertThat(pool.idleWorkers()).isEqualTo(idle.size());
+        }
+    }
+
+    @Test
+    void shouldEndTheWorkersOfAClosedPoolsRunsWithTheirStage() throws Exception {
+        WorkerPool pool = WorkerPool.create(2);
+        pool.close();
+        List<String> threads = run(Placement.THREADS, null, ProcessSettings.defaults()).records();
+
+        MemorySink sink = run(Placement.PROCESSES, pool, ProcessSettings.defaults());
+
+        assertThat(sink.records()).containsExactlyElementsOf(threads);
+        assertThat(liveChildren()).isEmpty();
+        assertThat(pool.idleWorkers()).isZero();
+        assertThatThrownBy(() -> WorkerPool.create(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("was 0");
+    }
+
+    private MemorySink run(Placement placement, WorkerPool pool, ProcessSettings settings) {
+        MemorySink sink = new MemorySink();
+        pipeline(Stage.plugin("test-kit-upper"), placement, pool, settings, sink).run();
+        return sink;
+    }
+
+    private static Pipeline pipeline(Stage stage, Placement placement, WorkerPool pool, ProcessSettings settings,
+                                     MemorySink sink) {
+        Pipeline.Builder b = Pipeline.builder()
+                .source(MemorySource.of("id,text", LINES).withLinesPerBatch(50))
+                .stage(stage.withName("upper").withPlacement(placement).withWorkers(2))
+                .sink(sink)
+                .processSettings(settings);
+        if (pool != null) {
+            b.workerPool(pool);
+        }
+        return b.build();
+    }
+
+    private static Set<Long> liveChildren() {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
+                .collect(Collectors.toSet());
+    }
+
+    private static void awaitCondition(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within " + timeout).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}
