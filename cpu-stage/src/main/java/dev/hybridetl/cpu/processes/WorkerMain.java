@@ -8,7 +8,8 @@ import dev.hybridetl.api.TransformContext;
 import dev.hybridetl.api.spi.OutputSizeEstimate;
 import dev.hybridetl.api.Transforms;
 import dev.hybridetl.ipc.BatchCodec;
-import dev.hybridetl.ipc.ControlFile;
+import dev.hybridetl.ipc.ControlClaimer;
+import dev.hybridetl.ipc.ControlFileDescriptor;
 import dev.hybridetl.ipc.StageQueues;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -53,7 +54,7 @@ public final class WorkerMain {
     private final int worker;
     private final long incarnation;
     private final WorkerSpec spec;
-    private final ControlFile control;
+    private final ControlClaimer control;
     private final BatchCodec codec = new BatchCodec();
     private final OutputSizeEstimate outputSize = new OutputSizeEstimate();
     private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
@@ -66,7 +67,7 @@ public final class WorkerMain {
     private long outputSegment;
     private long outputSegmentBytes;
 
-    private WorkerMain(Path stageDir, int worker, long incarnation, WorkerSpec spec, ControlFile control) {
+    private WorkerMain(Path stageDir, int worker, long incarnation, WorkerSpec spec, ControlClaimer control) {
         this.stageDir = stageDir;
         this.worker = worker;
         this.incarnation = incarnation;
@@ -86,7 +87,7 @@ public final class WorkerMain {
         long parentPid = Long.parseLong(args[3]);
         int exitCode;
         try {
-            ControlFile control = ControlFile.open(StageQueues.controlFile(stageDir));
+            ControlClaimer control = ControlClaimer.open(StageQueues.controlFile(stageDir));
             control.setPid(worker, ProcessHandle.current().pid());
             control.heartbeat(worker, System.currentTimeMillis());
             startWatchdog(control, worker, parentPid);
@@ -103,7 +104,7 @@ public final class WorkerMain {
         System.exit(exitCode);
     }
 
-    private static void startWatchdog(ControlFile control, int worker, long parentPid) {
+    private static void startWatchdog(ControlClaimer control, int worker, long parentPid) {
         ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
         Thread t = new Thread(() -> {
             while (true) {
@@ -161,9 +162,9 @@ public final class WorkerMain {
         try {
             output = StageQueues.open(StageQueues.resultSegment(stageDir, worker, incarnation, 0));
             outputAppender = output.createAppender();
-            control.setState(worker, ControlFile.STATE_READY);
+            control.setState(worker, ControlFileDescriptor.STATE_READY);
             code = loop(transform);
-            control.setState(worker, ControlFile.STATE_STOPPED);
+            control.setState(worker, ControlFileDescriptor.STATE_STOPPED);
         } catch (Throwable t) {
             try {
                 transform.close();
@@ -197,7 +198,7 @@ public final class WorkerMain {
         long[] location = new long[2];
         while (!control.stopRequested()) {
             long claim = control.tryClaim(worker, location);
-            if (claim == ControlFile.NO_CLAIM) {
+            if (claim == ControlFileDescriptor.NO_CLAIM) {
                 idle.idle();
                 continue;
             }
