@@ -1,7 +1,8 @@
 package dev.hybridetl.cpu.processes;
 
 import dev.hybridetl.api.ProcessSettings;
-import dev.hybridetl.ipc.ControlFile;
+import dev.hybridetl.ipc.ControlFileDescriptor;
+import dev.hybridetl.ipc.ControlPublisher;
 import dev.hybridetl.ipc.JvmAccess;
 
 import java.io.IOException;
@@ -137,7 +138,7 @@ final class WorkerLauncher {
      *
      * @param slots the stage's slots; each {@link WorkerSlot#process} is its current worker, or null
      */
-    void stopWorkers(WorkerSlot[] slots, ControlFile control, long graceMs, long killWaitMs) {
+    void stopWorkers(WorkerSlot[] slots, ControlPublisher control, long graceMs, long killWaitMs) {
         control.requestStop();
         long graceDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
         while (!allDoneOrStopped(slots, control) && System.nanoTime() < graceDeadline) {
@@ -174,14 +175,14 @@ final class WorkerLauncher {
         workers.clear();
     }
 
-    private static boolean stoppedCleanly(WorkerSlot slot, ControlFile control) {
-        return !slot.killed && slot.process.isAlive() && control.state(slot.index) == ControlFile.STATE_STOPPED;
+    private static boolean stoppedCleanly(WorkerSlot slot, ControlPublisher control) {
+        return !slot.killed && slot.process.isAlive() && control.state(slot.index) == ControlFileDescriptor.STATE_STOPPED;
     }
 
-    private static boolean allDoneOrStopped(WorkerSlot[] slots, ControlFile control) {
+    private static boolean allDoneOrStopped(WorkerSlot[] slots, ControlPublisher control) {
         for (WorkerSlot slot : slots) {
             if (slot.process != null && slot.process.isAlive() && !slot.killed
-                    && control.state(slot.index) != ControlFile.STATE_STOPPED) {
+                    && control.state(slot.index) != ControlFileDescriptor.STATE_STOPPED) {
                 return false;
             }
         }

@@ -8,7 +8,8 @@ import dev.hybridetl.api.TransformContext;
 import dev.hybridetl.api.spi.OutputSizeEstimate;
 import dev.hybridetl.api.Transforms;
 import dev.hybridetl.ipc.BatchCodec;
-import dev.hybridetl.ipc.ControlFile;
+import dev.hybridetl.ipc.ControlClaimer;
+import dev.hybridetl.ipc.ControlFileDescriptor;
 import dev.hybridetl.ipc.StageQueues;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -62,7 +63,7 @@ public final class WorkerMain {
     private final int worker;
     private final long incarnation;
     private final WorkerSpec spec;
-    private final ControlFile control;
+    private final ControlClaimer control;
     private final BatchCodec codec = new BatchCodec();
     private final OutputSizeEstimate outputSize = new OutputSizeEstimate();
     private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
@@ -75,7 +76,7 @@ public final class WorkerMain {
     private long outputSegment;
     private long outputSegmentBytes;
 
-    private WorkerMain(WorkerAssignment assignment, WorkerSpec spec, ControlFile control) {
+    private WorkerMain(WorkerAssignment assignment, WorkerSpec spec, ControlClaimer control) {
         this.stageDir = assignment.stageDir();
         this.worker = assignment.worker();
         this.incarnation = assignment.incarnation();
@@ -112,9 +113,9 @@ public final class WorkerMain {
     /** Runs one assignment to its end; returns 0 if the worker may take another, else its exit code. */
     private static int runStage(WorkerAssignment a, Watchdog watchdog) {
         int worker = a.worker();
-        ControlFile control = null;
+        ControlClaimer control = null;
         try {
-            control = ControlFile.open(StageQueues.controlFile(a.stageDir()));
+            control = ControlClaimer.open(StageQueues.controlFile(a.stageDir()));
             control.setPid(worker, ProcessHandle.current().pid());
             control.heartbeat(worker, System.currentTimeMillis());
             watchdog.attach(control, worker);
@@ -123,7 +124,7 @@ public final class WorkerMain {
             watchdog.detach();
             if (code == 0) {
                 // Only now, with its queues and transform closed: the pipeline may take it back for another stage.
-                control.setState(worker, ControlFile.STATE_STOPPED);
+                control.setState(worker, ControlFileDescriptor.STATE_STOPPED);
             }
             return code;
         } catch (Throwable t) {
@@ -145,7 +146,7 @@ public final class WorkerMain {
     private static final class Watchdog extends Thread {
         private final long parentPid;
         private final ProcessHandle parent;
-        private ControlFile control;
+        private ControlClaimer control;
         private int worker;
 
         Watchdog(long parentPid) {
@@ -155,7 +156,7 @@ public final class WorkerMain {
             this.parent = ProcessHandle.of(parentPid).orElse(null);
         }
 
-        synchronized void attach(ControlFile control, int worker) {
+        synchronized void attach(ControlClaimer control, int worker) {
             this.control = control;
             this.worker = worker;
         }
@@ -225,7 +226,7 @@ public final class WorkerMain {
         try {
             output = StageQueues.open(StageQueues.resultSegment(stageDir, worker, incarnation, 0));
             outputAppender = output.createAppender();
-            control.setState(worker, ControlFile.STATE_READY);
+            control.setState(worker, ControlFileDescriptor.STATE_READY);
             code = loop(transform);
         } catch (Throwable t) {
             try {
@@ -260,7 +261,7 @@ public final class WorkerMain {
         long[] location = new long[2];
         while (!control.stopRequested()) {
             long claim = control.tryClaim(worker, location);
-            if (claim == ControlFile.NO_CLAIM) {
+            if (claim == ControlFileDescriptor.NO_CLAIM) {
                 idle.idle();
                 continue;
             }
