@@ -8,6 +8,7 @@ import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Stage;
 import dev.hybridetl.api.StageResult;
 import dev.hybridetl.api.WorkerPool;
+import dev.hybridetl.ipc.JvmAccess;
 import dev.hybridetl.test.LeakCheck;
 import dev.hybridetl.test.MemorySink;
 import dev.hybridetl.test.MemorySource;
@@ -15,9 +16,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -129,6 +138,55 @@ class WorkerPoolTest {
         assertThat(pool.idleWorkers()).isZero();
         assertThatThrownBy(() -> WorkerPool.create(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("was 0");
+    }
+
+    @Test
+    void shouldEndIdleWorkersWhenTheirJvmExitsWithoutClosingThePool() throws Exception {
+        assertIdleWorkersEndWithTheirHost("exit");
+    }
+
+    @Test
+    void shouldEndIdleWorkersWhenTheirJvmIsKilled() throws Exception {
+        assertIdleWorkersEndWithTheirHost("wait");
+    }
+
+    /** Starts a {@link PoolHostMain}, waits for its two idle workers, then lets it exit or kills it (kill -9). */
+    private static void assertIdleWorkersEndWithTheirHost(String how) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.addAll(JvmAccess.childJvmFlags());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(PoolHostMain.class.getName());
+        cmd.add(how);
+        Process host = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (var out = new BufferedReader(new InputStreamReader(host.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("ready 2");
+            List<ProcessHandle> workers = host.toHandle().children().filter(ProcessHandle::isAlive)
+                    .collect(Collectors.toList());
+            assertThat(workers).hasSize(2);
+            if (how.equals("wait")) {
+                host.destroyForcibly();
+            }
+            assertThat(host.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            awaitCondition(() -> workers.stream().noneMatch(WorkerPoolTest::running), Duration.ofSeconds(10));
+        } finally {
+            host.destroyForcibly();
+        }
+    }
+
+    /** Alive and not a zombie (in a container PID 1 may never reap an orphan). */
+    private static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private MemorySink run(Placement placement, WorkerPool pool, ProcessSettings settings) {
