@@ -179,7 +179,7 @@ final class PipelineEngine {
             try {
                 runner = pipeline.runners.factoryOf(stage).start(new StageRunnerContext(stage, i, header,
                         pipeline.maxInFlightBatches, stageMetrics.get(i), pipeline.processSettings, pipeline.registry,
-                        pipeline.workerPool == null ? null : pipeline.workerPool.backend));
+                        pipeline.workerPool == null ? null : pipeline.workerPool.pool.backend));
             } catch (Throwable e) {
                 throw PipelineException.wrap("stage '" + stage.name() + "' failed to start", e);
             }

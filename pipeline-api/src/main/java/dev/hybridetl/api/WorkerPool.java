@@ -1,15 +1,11 @@
 package dev.hybridetl.api;
 
-import dev.hybridetl.api.spi.StageRunnerFactory;
-import dev.hybridetl.api.spi.WorkerPoolBackend;
-
 import java.time.Duration;
 import java.util.Objects;
-import java.util.ServiceLoader;
 
 /**
  * Worker JVMs of the {@link Placement#PROCESSES} placement kept warm between runs, for a service that runs many
- * pipelines: a later run takes an idle worker instead of starting a JVM (about half a second and a CPU-second each,
+ * pipelines: a later run takes an idle worker instead of starting a JVM (about half a second and 0.6 CPU-s each,
  * cold), and that worker has already loaded and JIT-compiled the code. Pass it to each pipeline with
  * {@link Pipeline.Builder#workerPool}; the pool outlives the pipelines and is closed by its owner.
  *
@@ -44,12 +40,12 @@ public final class WorkerPool implements AutoCloseable {
     /** Default for {@link #create(int, Duration)}'s idle timeout. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
-    final WorkerPoolBackend backend;
+    final PoolBackend pool;
     private final int maxIdleWorkers;
     private final Duration idleTimeout;
 
-    private WorkerPool(WorkerPoolBackend backend, int maxIdleWorkers, Duration idleTimeout) {
-        this.backend = backend;
+    private WorkerPool(PoolBackend pool, int maxIdleWorkers, Duration idleTimeout) {
+        this.pool = pool;
         this.maxIdleWorkers = maxIdleWorkers;
         this.idleTimeout = idleTimeout;
     }
@@ -69,13 +65,7 @@ public final class WorkerPool implements AutoCloseable {
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
         }
-        for (StageRunnerFactory f : ServiceLoader.load(StageRunnerFactory.class, WorkerPool.class.getClassLoader())) {
-            if (f.placement() == Placement.PROCESSES) {
-                return new WorkerPool(f.createWorkerPool(maxIdleWorkers, idleTimeout), maxIdleWorkers, idleTimeout);
-            }
-        }
-        throw new IllegalStateException("no runner for placement 'processes' on the class path (is the cpu-stage "
-                + "module missing?)");
+        return new WorkerPool(PoolBackend.create(maxIdleWorkers, idleTimeout), maxIdleWorkers, idleTimeout);
     }
 
     /** A pool of up to {@code maxIdleWorkers} idle workers, each kept {@link #DEFAULT_IDLE_TIMEOUT} at most. */
@@ -97,13 +87,13 @@ public final class WorkerPool implements AutoCloseable {
         if (workers < 0) {
             throw new IllegalArgumentException("workers must not be negative, was " + workers);
         }
-        backend.prestart(settings, Math.min(workers, maxIdleWorkers));
+        pool.backend.prestart(settings, Math.min(workers, maxIdleWorkers));
         return this;
     }
 
     /** Live workers waiting in the pool now. */
     public int idleWorkers() {
-        return backend.idleWorkers();
+        return pool.backend.idleWorkers();
     }
 
     public int maxIdleWorkers() {
@@ -120,6 +110,6 @@ public final class WorkerPool implements AutoCloseable {
      */
     @Override
     public void close() {
-        backend.close();
+        pool.backend.close();
     }
 }
