@@ -8,11 +8,24 @@ import java.util.ServiceLoader;
 
 /**
  * The engine's side of a {@link WorkerPool}: the placement's pool found through the SPI. Package-private because the
- * embedder's types must not mention the SPI (the {@code ArchitectureTest} rule); the engine hands
- * {@link #backend} to the runners in their context.
+ * embedder's types must not mention the SPI, not even in their method bodies (the {@code ArchitectureTest} rule):
+ * {@link WorkerPool} calls the placement's pool through this class, and the engine hands {@link #backend} to the
+ * runners in their context.
  */
 final class PoolBackend {
     final WorkerPoolBackend backend;
+
+    void prestart(ProcessSettings settings, int workers) {
+        backend.prestart(settings, workers);
+    }
+
+    int idleWorkers() {
+        return backend.idleWorkers();
+    }
+
+    void close() {
+        backend.close();
+    }
 
     private PoolBackend(WorkerPoolBackend backend) {
         this.backend = backend;

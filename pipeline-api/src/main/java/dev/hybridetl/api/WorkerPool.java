@@ -87,13 +87,13 @@ public final class WorkerPool implements AutoCloseable {
         if (workers < 0) {
             throw new IllegalArgumentException("workers must not be negative, was " + workers);
         }
-        pool.backend.prestart(settings, Math.min(workers, maxIdleWorkers));
+        pool.prestart(settings, Math.min(workers, maxIdleWorkers));
         return this;
     }
 
     /** Live workers waiting in the pool now. */
     public int idleWorkers() {
-        return pool.backend.idleWorkers();
+        return pool.idleWorkers();
     }
 
     public int maxIdleWorkers() {
@@ -110,6 +110,6 @@ public final class WorkerPool implements AutoCloseable {
      */
     @Override
     public void close() {
-        pool.backend.close();
+        pool.close();
     }
 }
