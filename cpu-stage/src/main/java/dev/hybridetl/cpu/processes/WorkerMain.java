@@ -75,6 +75,8 @@ public final class WorkerMain {
     private ExcerptAppender outputAppender;
     private long outputSegment;
     private long outputSegmentBytes;
+    /** A batch ran it out of memory (reported as a failure frame): the stage goes on, the JVM is not reused. */
+    private boolean ranOutOfMemory;
 
     private WorkerMain(WorkerAssignment assignment, WorkerSpec spec, ControlClaimer control) {
         this.stageDir = assignment.stageDir();
@@ -120,8 +122,13 @@ public final class WorkerMain {
             control.heartbeat(worker, System.currentTimeMillis());
             watchdog.attach(control, worker);
             WorkerSpec spec = WorkerSpec.read(StageQueues.workerSpecFile(a.stageDir()));
-            int code = new WorkerMain(a, spec, control).run();
+            WorkerMain stage = new WorkerMain(a, spec, control);
+            int code = stage.run();
             watchdog.detach();
+            if (code == 0 && stage.ranOutOfMemory) {
+                // It survived (the batch was retried in halves), but a heap that ran out once is not reused.
+                return EXIT_OUT_OF_MEMORY;
+            }
             if (code == 0) {
                 // Only now, with its queues and transform closed: the pipeline may take it back for another stage.
                 control.setState(worker, ControlFileDescriptor.STATE_STOPPED);
@@ -287,6 +294,7 @@ public final class WorkerMain {
                 // Any Throwable: an Error from a transform (StackOverflowError, NoClassDefFoundError, an
                 // AssertionError) is a failure of this batch's code, not of the worker, so it must not be mistaken
                 // for a crash and retried until the batch is quarantined as poison.
+                ranOutOfMemory |= e instanceof OutOfMemoryError;
                 String msg = failureMessage(e);
                 appendResult(dc -> codec.encodeFailure(in.sequence(), frame.attempt(), msg, dc.wire().bytes()),
                         msg.length() + 64L);

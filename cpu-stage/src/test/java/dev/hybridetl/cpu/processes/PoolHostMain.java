@@ -5,7 +5,8 @@ import dev.hybridetl.api.WorkerPool;
 
 /**
  * A JVM that holds a worker pool with two idle workers, for {@link WorkerPoolTest}: prints {@code ready} once they
- * are started, then either waits to be killed ({@code wait}) or exits without closing the pool ({@code exit}).
+ * are started, then either waits to be killed ({@code wait}) or, on a line on stdin, exits without closing the pool
+ * ({@code exit}).
  */
 public final class PoolHostMain {
     private PoolHostMain() {
@@ -16,6 +17,7 @@ public final class PoolHostMain {
         System.out.println("ready " + pool.idleWorkers());
         System.out.flush();
         if (args[0].equals("exit")) {
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
             System.exit(0);
         }
         Thread.sleep(120_000);

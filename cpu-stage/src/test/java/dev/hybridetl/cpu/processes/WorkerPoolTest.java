@@ -126,6 +126,21 @@ class WorkerPoolTest {
     }
 
     @Test
+    void shouldNotGiveBackAWorkerThatRanOutOfMemoryOnABatch() throws Exception {
+        List<String> threads = run(Placement.THREADS, null, ProcessSettings.defaults()).records();
+        try (WorkerPool pool = WorkerPool.create(4, Duration.ofMinutes(1))) {
+            MemorySink sink = new MemorySink();
+            // batch 3 throws OutOfMemoryError once: the worker survives, the batch is retried in halves
+            pipeline(Stage.plugin("test-kit-fail").withConfig("throw", "OutOfMemoryError").withConfig("atBatch", "3"),
+                    Placement.PROCESSES, pool, ProcessSettings.defaults(), sink).run();
+
+            assertThat(sink.records()).containsExactlyElementsOf(threads);
+            assertThat(pool.idleWorkers()).as("only the worker that did not run out of memory").isEqualTo(1);
+            assertThat(liveChildren()).hasSize(1);
+        }
+    }
+
+    @Test
     void shouldEndTheWorkersOfAClosedPoolsRunsWithTheirStage() throws Exception {
         WorkerPool pool = WorkerPool.create(2);
         pool.close();
@@ -168,6 +183,9 @@ class WorkerPoolTest {
             assertThat(workers).hasSize(2);
             if (how.equals("wait")) {
                 host.destroyForcibly();
+            } else {
+                host.getOutputStream().write('\n');
+                host.getOutputStream().close();
             }
             assertThat(host.waitFor(30, TimeUnit.SECONDS)).isTrue();
             awaitCondition(() -> workers.stream().noneMatch(WorkerPoolTest::running), Duration.ofSeconds(10));
