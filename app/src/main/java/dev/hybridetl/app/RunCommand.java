@@ -146,28 +146,25 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Placement where = parsePlacement();
         RejectsFormat format = parseRejectsFormat();
-        try (WorkerPool pool = earlyWorkers(where)) {
+        try (WorkerPool pool = where == Placement.PROCESSES && workers >= 1 ? WorkerPool.create(Math.min(workers, 1024)) : null) {
             return run(out, err, where, format, pool);
         }
     }
 
     /**
-     * Starts the worker JVMs now, before the input is opened and the pipeline built, so that their start-up (about
-     * half a second) overlaps this JVM's own: the stage finds them waiting. They are this run's only: the pool keeps
-     * no more than the stage's workers and is closed when the run ends. A problem starting them is left for the
-     * pipeline's build to report, in its words.
+     * Starts the worker JVMs now, once the pipeline is built (a user mistake is refused before any worker starts),
+     * and before it opens the input and creates the stage's queues: their start-up (about half a second) overlaps the
+     * pipeline's own, and the stage finds them waiting. The pool is this run's only: it keeps no more than the stage's
+     * workers and is closed when the run ends. A problem starting them is left to the stage to report, in its words.
      */
-    private WorkerPool earlyWorkers(Placement where) {
-        if (where != Placement.PROCESSES || workers < 1) {
-            return null;
+    private void startWorkersEarly(WorkerPool pool) {
+        if (pool != null) {
+            try {
+                pool.prestart(processSettings(), workers);
+            } catch (RuntimeException e) {
+                // the stage fails to start with the same cause, and says so
+            }
         }
-        WorkerPool pool = WorkerPool.create(Math.min(workers, 1024));
-        try {
-            pool.prestart(processSettings(), workers);
-        } catch (RuntimeException e) {
-            // the pipeline's build() fails with the same cause, in its own words
-        }
-        return pool;
     }
 
     private ProcessSettings processSettings() {
@@ -193,6 +190,7 @@ final class RunCommand implements Callable<Integer> {
             try (DurableRun durable = durability.open(in, paths, ResumeOptions.job(transform, config, batchBytes,
                     maxRecordBytes, format.cliName()), err)) {
                 Pipeline pipeline = buildPipeline(in, paths, where, format, durable, pool);
+                startWorkersEarly(pool);
                 PipelineRun run = pipeline.start();
                 PipelineResult result = awaitWithCtrlC(run, durable, err);
                 new RunSummary(out).print(transform, where, workers,
