@@ -8,6 +8,7 @@ import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Sink;
 import dev.hybridetl.api.Source;
 import dev.hybridetl.api.Stage;
+import dev.hybridetl.api.WorkerPool;
 import dev.hybridetl.api.PipelineException;
 import dev.hybridetl.io.DurableRun;
 import dev.hybridetl.io.FileSink;
@@ -187,6 +188,39 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Placement where = parsePlacement();
         RejectsFormat format = parseRejectsFormat();
+        try (WorkerPool runPool = where == Placement.PROCESSES && workers >= 1
+                ? WorkerPool.create(Math.min(workers, 1024)) : null) {
+            pool = runPool;
+            return run(out, err, where, format);
+        }
+    }
+
+    /** This run's worker pool (processes placement): its workers start early, see {@link #startWorkersEarly}. */
+    private WorkerPool pool;
+
+    /**
+     * Starts the worker JVMs now, once the pipeline is built (a user mistake is refused before any worker starts),
+     * and before it opens the input and creates the stage's queues: their start-up (about half a second) overlaps the
+     * pipeline's own, and the stage finds them waiting. The pool is this run's only: it keeps no more than the stage's
+     * workers and is closed when the run ends. A problem starting them is left to the stage to report, in its words.
+     */
+    private Pipeline startWorkersEarly(Pipeline pipeline) {
+        if (pool != null) {
+            try {
+                pool.prestart(processSettings(), workers);
+            } catch (RuntimeException e) {
+                // the stage fails to start with the same cause, and says so
+            }
+        }
+        return pipeline;
+    }
+
+    private ProcessSettings processSettings() {
+        return new ProcessSettings(queueDir, keepQueues, workerHeapMb, workerJvmOptions);
+    }
+
+    private Integer run(PrintWriter out, PrintWriter err, Placement where, RejectsFormat format)
+            throws IOException, InterruptedException {
         switch (source) {
             case "file" -> {
                 // below
@@ -219,7 +253,7 @@ final class RunCommand implements Callable<Integer> {
                         ? buildPipeline(http.source(in), sink, where, observed.registry())
                         : buildPipeline(FileSource.of(in).withCheckpoints(durable), sink.withCheckpoints(durable),
                                 where, observed.registry());
-                PipelineRun run = observed.watch(pipeline.start());
+                PipelineRun run = observed.watch(startWorkersEarly(pipeline).start());
                 PipelineResult result = awaitWithCtrlC(run, durable, err);
                 new RunSummary(out).print(transform, where, workers,
                         sample != null ? "bundled sample" : stdin ? "stdin" : in.toString(), paths, result,
@@ -277,7 +311,8 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineResult result;
         try (RunObservation observed = observability.open(err)) {
-            result = streamRun.run(buildPipeline(in, parts, where, observed.registry()), observed::watch);
+            result = streamRun.run(startWorkersEarly(buildPipeline(in, parts, where, observed.registry())),
+                    observed::watch);
         }
         new RunSummary(out).print(transform, where, workers, in.description(),
                 new OutputPaths(output, output), result, java.util.Optional.empty());
@@ -287,7 +322,11 @@ final class RunCommand implements Callable<Integer> {
     private Pipeline buildPipeline(Source in, Sink out, Placement where,
                                    io.micrometer.core.instrument.MeterRegistry registry) {
         try {
-            return Pipeline.builder()
+            Pipeline.Builder builder = Pipeline.builder();
+            if (pool != null) {
+                builder.workerPool(pool);
+            }
+            return builder
                     .source(in)
                     .stage(Stage.plugin(transform).withConfig(config).withPlacement(where).withWorkers(workers))
                     .sink(out)
@@ -297,7 +336,7 @@ final class RunCommand implements Callable<Integer> {
                     .meterRegistry(registry)
                     .eventLoopWatchdog(eventLoopWatchdog)
                     .slowBatchWarning(slowBatch)
-                    .processSettings(new ProcessSettings(queueDir, keepQueues, workerHeapMb, workerJvmOptions))
+                    .processSettings(processSettings())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new Main.UsageProblem(e.getMessage());

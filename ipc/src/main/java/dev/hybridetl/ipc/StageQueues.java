@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * <pre>
  *   &lt;stage dir&gt;/
  *     owner.lock            PID of the owning pipeline (locked)
- *     control               ControlFile: claims, index ring, heartbeats
+ *     control               ControlFileDescriptor: claims, index ring, heartbeats
  *     worker.properties     what a worker needs to build its transform
  *     in-0/ in-1/ ...       input segments (writer: pipeline; readers: workers, by index from the ring)
  *     out-W-I-0/ out-W-I-1/ result segments of worker W, incarnation I (writer: that process; reader: pipeline)

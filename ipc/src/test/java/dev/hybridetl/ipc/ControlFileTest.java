@@ -17,10 +17,10 @@ class ControlFileTest {
 
     @Test
     void shouldHandOutEachPublishedExcerptOnceAndRecordTheClaimInTheSlot(@TempDir Path tmp) throws Exception {
-        try (ControlFile pipeline = ControlFile.create(tmp.resolve("control"), 4, 2);
-             ControlFile worker = ControlFile.open(tmp.resolve("control"))) {
+        try (ControlPublisher pipeline = ControlPublisher.create(tmp.resolve("control"), 4, 2);
+             ControlClaimer worker = ControlClaimer.open(tmp.resolve("control"))) {
             long[] where = new long[2];
-            assertThat(worker.tryClaim(0, where)).isEqualTo(ControlFile.NO_CLAIM);
+            assertThat(worker.tryClaim(0, where)).isEqualTo(ControlFileDescriptor.NO_CLAIM);
             pipeline.publish(0, 100);
             pipeline.publish(1, 200);
             assertThat(worker.tryClaim(1, where)).isZero();
@@ -29,14 +29,23 @@ class ControlFileTest {
             assertThat(worker.tryClaim(0, where)).isEqualTo(1);
             assertThat(where).containsExactly(1, 200);
             worker.completeClaim(1, 10);
-            assertThat(pipeline.currentClaim(1)).isEqualTo(ControlFile.NO_CLAIM);
+            assertThat(pipeline.currentClaim(1)).isEqualTo(ControlFileDescriptor.NO_CLAIM);
             assertThat(pipeline.recordsDone(1)).isEqualTo(10);
         }
     }
 
     @Test
+    void shouldRefuseToMapAFileThatIsNotAControlFile(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("control");
+        java.nio.file.Files.write(file, new byte[4096]);
+        assertThatThrownBy(() -> ControlClaimer.open(file)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not a control file");
+        assertThatThrownBy(() -> ControlClaimer.open(tmp.resolve("absent"))).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
     void shouldRefuseToOverwriteAnUnclaimedRingEntry(@TempDir Path tmp) throws Exception {
-        try (ControlFile control = ControlFile.create(tmp.resolve("control"), 2, 1)) {
+        try (ControlPublisher control = ControlPublisher.create(tmp.resolve("control"), 2, 1)) {
             control.publish(0, 1);
             control.publish(0, 2);
             assertThatThrownBy(() -> control.publish(0, 3)).isInstanceOf(IllegalStateException.class);
@@ -47,7 +56,8 @@ class ControlFileTest {
     @Timeout(30)
     void shouldNeverHandOutAClaimTwiceUnderContention(@TempDir Path tmp) throws Exception {
         int total = 20_000;
-        try (ControlFile control = ControlFile.create(tmp.resolve("control"), 64, 2)) {
+        try (ControlPublisher control = ControlPublisher.create(tmp.resolve("control"), 64, 2);
+             ControlClaimer claimer = ControlClaimer.open(tmp.resolve("control"))) {
             Set<Long> seen = ConcurrentHashMap.newKeySet();
             CountDownLatch done = new CountDownLatch(2);
             for (int w = 0; w < 2; w++) {
@@ -55,8 +65,8 @@ class ControlFileTest {
                 Thread t = new Thread(() -> {
                     long[] where = new long[2];
                     while (seen.size() < total) {
-                        long c = control.tryClaim(worker, where);
-                        if (c != ControlFile.NO_CLAIM) {
+                        long c = claimer.tryClaim(worker, where);
+                        if (c != ControlFileDescriptor.NO_CLAIM) {
                             assertThat(where[1]).isEqualTo(c * 10);
                             assertThat(seen.add(c)).isTrue();
                         } else {

@@ -54,6 +54,7 @@ public final class Pipeline {
     final StageRunners runners;
     final Duration eventLoopWatchdog;
     final Duration slowBatchWarning;
+    final WorkerPool workerPool;
 
     private Pipeline(Builder b) {
         this.source = b.source;
@@ -67,6 +68,7 @@ public final class Pipeline {
         this.runners = b.runners;
         this.eventLoopWatchdog = b.eventLoopWatchdog;
         this.slowBatchWarning = b.slowBatchWarning;
+        this.workerPool = b.workerPool;
     }
 
     private static int defaultWindow(List<Stage> stages) {
@@ -133,6 +135,7 @@ public final class Pipeline {
         private StageRunners runners;
         private Duration eventLoopWatchdog = Duration.ofMillis(DEFAULT_EVENT_LOOP_WATCHDOG_MS);
         private Duration slowBatchWarning = Duration.ofSeconds(DEFAULT_SLOW_BATCH_WARNING_S);
+        private WorkerPool workerPool;
 
         private Builder() {
         }
@@ -203,6 +206,16 @@ public final class Pipeline {
          */
         public Builder slowBatchWarning(Duration threshold) {
             this.slowBatchWarning = Objects.requireNonNull(threshold, "threshold");
+            return this;
+        }
+
+        /**
+         * Worker processes of this pipeline's runs come from {@code pool} when it holds compatible idle ones, and
+         * go back to it when their stage ended cleanly (see {@link WorkerPool}). The pipeline does not own the pool:
+         * its owner closes it. Default: none; every run starts and ends its own workers.
+         */
+        public Builder workerPool(WorkerPool pool) {
+            this.workerPool = Objects.requireNonNull(pool, "pool");
             return this;
         }
 

@@ -206,7 +206,8 @@ final class PipelineEngine {
             StageRunner runner;
             try {
                 runner = pipeline.runners.factoryOf(stage).start(new StageRunnerContext(stage, i, header,
-                        pipeline.maxInFlightBatches, stageMetrics.get(i), pipeline.processSettings, pipeline.registry));
+                        pipeline.maxInFlightBatches, stageMetrics.get(i), pipeline.processSettings, pipeline.registry,
+                        pipeline.workerPool == null ? null : pipeline.workerPool.pool.backend));
             } catch (Throwable e) {
                 throw PipelineException.wrap("stage '" + stage.name() + "' failed to start", e);
             }

@@ -19,6 +19,8 @@ import java.util.List;
  * parent's bytes, not copying them) under a <em>wire sequence</em> of its own, so that the queue, the claims and the
  * result frames treat it like any batch. When both parts of a parent are answered, their results are joined, in
  * order, into the parent's result.
+ *
+ * <p>Its lookup by wire sequence and by claim lives in {@link PendingBatchTable}.
  */
 final class PendingBatch {
     /** What goes on the wire: the whole batch, or for a part its slice, numbered with the part's wire sequence. */
@@ -96,13 +98,37 @@ final class PendingBatch {
      * Records the result of this part in its parent. Returns the parent's joined result once both of its parts are
      * answered, else {@code null}.
      */
-    RecordBatch completePart(RecordBatch result) {
+    private RecordBatch completePart(RecordBatch result) {
         PendingBatch p = parent;
         p.partResults[partIndex] = result;
         if (--p.partsLeft > 0) {
             return null;
         }
         return join(p.wireSequence(), p.partResults[0], p.partResults[1]);
+    }
+
+    /**
+     * Delivers this batch's result, or {@code error}, to its root's subscriber: a part's result waits for its
+     * sibling, then the two go up joined. Nothing happens once the root was cancelled.
+     */
+    void complete(RecordBatch out, Throwable error) {
+        PendingBatch root = root();
+        if (root.cancelled) {
+            return;
+        }
+        if (error != null) {
+            root.sink.error(error);
+            return;
+        }
+        PendingBatch at = this;
+        RecordBatch result = out;
+        while (at.parent != null && result != null) {
+            result = at.completePart(result);
+            at = at.parent;
+        }
+        if (result != null) {
+            root.sink.success(result);
+        }
     }
 
     /** Records {@code [from, to)} of {@code in}, sharing its bytes, without its rejects. */

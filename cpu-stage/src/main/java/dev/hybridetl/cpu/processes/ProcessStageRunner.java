@@ -7,7 +7,7 @@ import dev.hybridetl.api.Stage;
 import dev.hybridetl.api.StageResult;
 import dev.hybridetl.api.spi.StageRunner;
 import dev.hybridetl.api.spi.StageRunnerContext;
-import dev.hybridetl.ipc.ControlFile;
+import dev.hybridetl.ipc.ControlPublisher;
 import dev.hybridetl.ipc.QueueDirectory;
 import dev.hybridetl.ipc.StageQueues;
 import org.slf4j.Logger;
@@ -24,44 +24,46 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs a plugin stage on supervised worker JVMs fed through Chronicle queues (see {@link StageConductor} for the
- * design, {@link dev.hybridetl.ipc.StageQueues} for the directory layout).
+ * Runs a plugin stage on supervised worker JVMs fed through Chronicle queues: assembles the parts ({@link
+ * StageConductor} for the queues, {@link WorkerSupervisor} for the processes, {@link ProcessStageSettings} for their
+ * settings), starts them and stops them. {@link dev.hybridetl.ipc.StageQueues} shows the directory layout.
  *
- * <p>Threads: {@link #process} only enqueues (any thread, never blocks). The conductor thread does all queue work;
- * results are delivered on a single {@code etl-<stage>-results} thread so that downstream operators never run on
- * the conductor. {@link #close()} blocks while it stops the workers.
+ * <p>Threads: {@link #process} only enqueues through the {@link ConductorProxy} (any thread, never blocks). The
+ * conductor thread does all queue work, the supervisor thread all process work; results are delivered on a single
+ * {@code etl-<stage>-results} thread so that downstream operators never run on the conductor. {@link #close()}
+ * blocks while it stops the workers.
  */
 final class ProcessStageRunner implements StageRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessStageRunner.class);
-    /** System property: bytes per queue segment (tests use small values to exercise reclamation). */
-    static final String SEGMENT_BYTES_PROPERTY = "hybridetl.ipc.segmentBytes";
-    private static final long START_TIMEOUT_S = 120;
-    /** How long workers get to exit after the stop flag (they check it between batches) before they are killed. */
-    private static final long STOP_GRACE_MS = 1_000;
-    /** How long to wait for killed workers to be reaped. */
-    private static final long KILL_WAIT_MS = 5_000;
+    /** How long close waits for the conductor thread to end. */
+    private static final long CONDUCTOR_JOIN_MS = 10_000;
 
     private final Stage stage;
     private final ProcessSettings settings;
     private final QueueDirectory queueDir;
-    private final ControlFile control;
+    private final ControlPublisher control;
     private final WorkerMeters meters;
-    private final StageConductor conductor;
+    private final ConductorProxy conductor;
+    private final WorkerSupervisor supervisor;
     private final WorkerLauncher launcher;
     private final Thread conductorThread;
     private final Scheduler results;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ProcessStageRunner(StageRunnerContext ctx, QueueDirectory queueDir, ControlFile control,
-                               WorkerMeters meters, StageConductor conductor, WorkerLauncher launcher) {
+    private ProcessStageRunner(StageRunnerContext ctx, ProcessStageSettings stageSettings, QueueDirectory queueDir,
+                               ControlPublisher control, WorkerMeters meters, WorkerLauncher launcher) {
         this.meters = meters;
         this.launcher = launcher;
         this.stage = ctx.stage();
         this.settings = ctx.processSettings();
         this.queueDir = queueDir;
         this.control = control;
-        this.conductor = conductor;
-        this.conductorThread = new Thread(conductor, "etl-" + stage.name() + "-conductor");
+        QueueSpace space = new QueueSpace(stage.name(), queueDir.path(), stageSettings.segmentBytes(),
+                stage.workers());
+        this.conductor = new ConductorProxy(stage.name());
+        this.supervisor = new WorkerSupervisor(stageSettings, control, launcher, space, conductor);
+        this.conductorThread = new Thread(new StageConductor(stageSettings, ctx.metrics(), queueDir, control, space,
+                conductor, supervisor), "etl-" + stage.name() + "-conductor");
         this.conductorThread.setDaemon(true);
         this.results = Schedulers.newSingle("etl-" + stage.name() + "-results", true);
     }
@@ -73,20 +75,22 @@ final class ProcessStageRunner implements StageRunner {
             throw new IllegalArgumentException("stage '" + stage.name() + "' is not a plugin and cannot run in"
                     + " worker processes");
         }
-        long segmentBytes = Long.getLong(SEGMENT_BYTES_PROPERTY, StageQueues.DEFAULT_SEGMENT_BYTES);
+        ProcessStageSettings stageSettings = ProcessStageSettings.conclude(ctx);
+        long segmentBytes = stageSettings.segmentBytes();
         // A default queue directory goes to /dev/shm only if the stage fits there with room to spare.
+        long wantedBytes = 2 * QueueSpace.reserveBytes(segmentBytes, stage.workers());
         QueueDirectory queueDir = QueueDirectory.acquire(ctx.processSettings().queueDir(),
-                "stage-" + ctx.stageIndex(), 2 * QueueSpace.reserveBytes(segmentBytes, stage.workers()));
+                "stage-" + ctx.stageIndex(), wantedBytes);
         if (queueDir.fellBackFromShm()) {
             LOG.warn("stage '{}': /dev/shm has less than {} MiB free; the queues go to {} instead (a disk-backed"
                     + " directory: a little slower, the page cache does most of the work)", stage.name(),
-                    2 * QueueSpace.reserveBytes(segmentBytes, stage.workers()) >> 20, queueDir.root());
+                    wantedBytes >> 20, queueDir.root());
         }
-        ControlFile control = null;
+        ControlPublisher control = null;
         WorkerMeters meters = null;
         try {
-            int ring = 2 * ctx.maxInFlightBatches() + 4 * stage.workers() + 16;
-            control = ControlFile.create(StageQueues.controlFile(queueDir.path()), ring, stage.workers());
+            control = ControlPublisher.create(StageQueues.controlFile(queueDir.path()), stageSettings.ringCapacity(),
+                    stage.workers());
             meters = WorkerMeters.register(queueDir.path(), stage.name(), stage.workers(), ctx.registry());
             new WorkerSpec(stage.name(), stage.pluginId(), stage.config(), ctx.header(), segmentBytes)
                     .write(StageQueues.workerSpecFile(queueDir.path()));
@@ -101,13 +105,14 @@ final class ProcessStageRunner implements StageRunner {
             throw PipelineException.wrap("stage '" + stage.name() + "' failed to start: cannot create its queues in "
                     + queueDir.path(), e);
         }
-        WorkerLauncher launcher = new WorkerLauncher(queueDir.path(), ctx.processSettings(), classPath);
-        StageConductor conductor = new StageConductor(stage.name(), ctx.metrics(), queueDir, control, launcher,
-                segmentBytes, stage.workers(), stage.batchTimeout().toMillis());
-        ProcessStageRunner runner = new ProcessStageRunner(ctx, queueDir, control, meters, conductor, launcher);
+        WorkerLauncher launcher = new WorkerLauncher(queueDir.path(), ctx.processSettings(), classPath,
+                ctx.workerPool() instanceof ProcessWorkerPool pool ? pool : null);
+        ProcessStageRunner runner = new ProcessStageRunner(ctx, stageSettings, queueDir, control, meters,
+                launcher);
         runner.conductorThread.start();
+        runner.supervisor.start();
         try {
-            conductor.allReady().get(START_TIMEOUT_S, TimeUnit.SECONDS);
+            runner.supervisor.allReady().get(stageSettings.stageStartTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             runner.close();
             throw e.getCause() instanceof PipelineException pe ? pe
@@ -115,16 +120,16 @@ final class ProcessStageRunner implements StageRunner {
         } catch (TimeoutException | InterruptedException e) {
             runner.close();
             throw new PipelineException("stage '" + stage.name() + "': workers were not ready within "
-                    + START_TIMEOUT_S + " s", e);
+                    + stageSettings.stageStartTimeoutMs() / 1000 + " s", e);
         }
         LOG.info("stage '{}': {} worker processes ready in {} (queues in {})", stage.name(), stage.workers(),
-                startupSummary(conductor), queueDir.path());
+                runner.startupSummary(), queueDir.path());
         return runner;
     }
 
-    private static String startupSummary(StageConductor conductor) {
+    private String startupSummary() {
         StringBuilder sb = new StringBuilder();
-        for (WorkerSlot slot : conductor.slots()) {
+        for (WorkerSlot slot : supervisor.slots()) {
             sb.append(sb.length() == 0 ? "" : ", ").append(slot.startupNanos.get() / 1_000_000).append(" ms");
         }
         return sb.toString();
@@ -148,17 +153,16 @@ final class ProcessStageRunner implements StageRunner {
     @Override
     public List<StageResult.WorkerResult> workerResults() {
         List<StageResult.WorkerResult> list = new ArrayList<>();
-        for (WorkerSlot slot : conductor.slots()) {
+        for (WorkerSlot slot : supervisor.slots()) {
             list.add(slot.result());
         }
         return list;
     }
 
     /**
-     * Stops the conductor, asks the workers to stop (stop flag), kills those that have not exited
-     * {@value #STOP_GRACE_MS} ms later, and waits for every one. Deletes the queue directory unless the user asked to
-     * keep it ({@code --keep-queues}), whether the run succeeded, failed or was cancelled. Every step runs whatever
-     * an earlier one threw.
+     * Stops the conductor, then the workers ({@link WorkerSupervisor#stopWorkers}), and deletes the queue directory
+     * unless the user asked to keep it ({@code --keep-queues}), whether the run succeeded, failed or was cancelled.
+     * Every step runs whatever an earlier one threw.
      *
      * @throws PipelineException if a worker's transform failed to close (with the worker's message)
      */
@@ -170,36 +174,11 @@ final class ProcessStageRunner implements StageRunner {
         PipelineException failure = null;
         try {
             conductor.stop();
-            conductorThread.join(10_000);
+            conductorThread.join(CONDUCTOR_JOIN_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        List<Process> processes = conductor.processes();
-        try {
-            control.requestStop();
-            waitAll(processes, STOP_GRACE_MS);
         } finally {
-            processes.forEach(Process::destroyForcibly);
-            waitAll(processes, KILL_WAIT_MS);
-        }
-        for (WorkerSlot slot : conductor.slots()) {
-            Process p = slot.process;
-            if (p != null && !p.isAlive() && p.exitValue() == WorkerMain.EXIT_CLOSE_FAILED) {
-                PipelineException e = new PipelineException("stage '" + stage.name() + "' failed to stop: "
-                        + slot.awaitLastErrorLine());
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        try {
-            WorkerSlot first = conductor.slots()[0];
-            launcher.classArchive().publish(first.incarnation == 0 && first.process != null
-                    && !first.process.isAlive() && first.process.exitValue() == 0);
-        } catch (Throwable e) {
-            LOG.warn("stage '{}': could not publish the worker class archive: {}", stage.name(), e.toString());
+            failure = supervisor.stopWorkers();
         }
         // Deleted after failures and cancels too: nothing may be left behind unless the user asked to keep it.
         boolean delete = !conductorThread.isAlive() && !settings.keepQueues();
@@ -216,18 +195,6 @@ final class ProcessStageRunner implements StageRunner {
         }
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private static void waitAll(List<Process> processes, long timeoutMs) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        for (Process p : processes) {
-            try {
-                p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 }

@@ -7,10 +7,12 @@ import dev.hybridetl.api.Stage;
 import dev.hybridetl.api.spi.StageRunner;
 import dev.hybridetl.api.spi.StageRunnerContext;
 import dev.hybridetl.api.spi.StageRunnerFactory;
+import dev.hybridetl.api.spi.WorkerPoolBackend;
 import dev.hybridetl.ipc.JvmAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -42,7 +44,8 @@ public final class ProcessStageRunnerFactory implements StageRunnerFactory {
     @Override
     public StageRunner start(StageRunnerContext context) throws Exception {
         // Checked again here: a runner may be started without a Pipeline (the compatibility kit does).
-        WorkerClassPath classPath = verify(context.stage(), context.processSettings());
+        WorkerClassPath classPath = verify("stage '" + context.stage().name() + "' on worker processes",
+                context.processSettings());
         LOG.info("stage '{}' on worker processes: workers load their classes from {}", context.stage().name(),
                 classPath.origin());
         JvmAccess.setQuietProperties();
@@ -57,12 +60,19 @@ public final class ProcessStageRunnerFactory implements StageRunnerFactory {
      * @throws PipelineException saying what is missing and what to do
      */
     public void check(Stage stage, ProcessSettings settings) {
-        verify(stage, settings);
+        verify("stage '" + stage.name() + "' on worker processes", settings);
     }
 
-    /** {@link #check}, returning the class path it resolved for the workers. */
-    private static WorkerClassPath verify(Stage stage, ProcessSettings settings) {
-        String what = "stage '" + stage.name() + "' on worker processes";
+    /**
+     * A pool of idle worker JVMs, reused by the runs given it (see {@link ProcessWorkerPool}).
+     */
+    @Override
+    public WorkerPoolBackend createWorkerPool(int maxIdleWorkers, Duration idleTimeout) {
+        return new ProcessWorkerPool(maxIdleWorkers, idleTimeout);
+    }
+
+    /** {@link #check} for {@code what}, returning the class path it resolved for the workers. */
+    static WorkerClassPath verify(String what, ProcessSettings settings) {
         List<String> missing = JvmAccess.missingFlags();
         if (!missing.isEmpty()) {
             throw new PipelineException(JvmAccess.missingFlagsMessage(what, missing));

@@ -17,6 +17,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -26,9 +28,10 @@ import java.util.jar.Manifest;
  * them again: worker start-up measured 900–1,100 ms without it and 590–680 ms with it here (two workers starting
  * at once on 2 cores).
  *
- * <p>How: the first worker (slot 0, first incarnation) of a run that finds no archive is started with
- * {@code -XX:ArchiveClassesAtExit=<temp>}; when it has exited cleanly the temp file is renamed atomically onto the
- * archive's name, and every later worker starts with {@code -XX:SharedArchiveFile=<archive>}. The archive's name
+ * <p>How: the first worker this JVM starts that finds no archive is started with
+ * {@code -XX:ArchiveClassesAtExit=<temp>}; when it has exited cleanly (a pooled worker: when the pool ends it) the
+ * temp file is renamed atomically onto the archive's name, and every later worker starts with
+ * {@code -XX:SharedArchiveFile=<archive>}. The archive's name
  * is a hash of the JVM and of every class-path entry's path, size and modification time, so a rebuilt jar or
  * another JDK never meets a stale archive. Archives live in {@code <java.io.tmpdir>/hybrid-etl-cds-<user>/} (0700);
  * the newest few are kept, older ones are deleted when a new one is written.
@@ -37,32 +40,40 @@ import java.util.jar.Manifest;
  * tests. A Spring Boot jar is one jar: its archive holds the JDK's and the launcher's classes, not those the launcher
  * loads from nested jars (docs/decisions/0004-worker-class-path.md).
  *
- * <p>Used by the conductor thread only.
+ * <p>Thread-safe: launches of several stages and pools may share an archive.
  */
 final class WorkerClassArchive {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerClassArchive.class);
     static final String ENABLED_PROPERTY = "hybridetl.worker.cds";
     /** Archives kept in the cache directory; older ones (of earlier builds or JDKs) are deleted. */
-    static final int KEEP_ARCHIVES = 4;
+    static final int KEEP_ARCHIVES = 8;
+    /**
+     * How long the worker that writes the archive gets to exit: writing it took 0.3 s on a quiet machine and over 2 s
+     * on a loaded one, where a one-second limit killed it every time and no archive was ever written. Paid once per
+     * build and JDK.
+     */
+    static final long DUMP_GRACE_MS = 5_000;
+
+    private static final long TOUCH_INTERVAL_MS = 3_600_000;
+    /** Archives some worker of this JVM is creating now: one dump per archive at a time. */
+    private static final Set<Path> DUMPS_IN_FLIGHT = ConcurrentHashMap.newKeySet();
 
     private final Path archive;
-    private final Path dumpTemp;
 
-    private WorkerClassArchive(Path archive, Path dumpTemp) {
+    private WorkerClassArchive(Path archive) {
         this.archive = archive;
-        this.dumpTemp = dumpTemp;
     }
 
     /** The archive for this JVM and class path, or a disabled one if it cannot be used. */
     static WorkerClassArchive forClassPath(String classPath) {
         if (!Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))) {
-            return new WorkerClassArchive(null, null);
+            return new WorkerClassArchive(null);
         }
         try {
             String directory = nonEmptyDirectory(classPath);
             if (directory != null) {
                 LOG.debug("worker class archive disabled: the class path holds the directory {}", directory);
-                return new WorkerClassArchive(null, null);
+                return new WorkerClassArchive(null);
             }
             Path dir = Path.of(System.getProperty("java.io.tmpdir"),
                     "hybrid-etl-cds-" + System.getProperty("user.name", "user"));
@@ -71,11 +82,10 @@ final class WorkerClassArchive {
                         PosixFilePermissions.fromString("rwx------")));
             }
             String key = key(classPath);
-            return new WorkerClassArchive(dir.resolve(key + ".jsa"),
-                    dir.resolve(key + ".jsa.tmp-" + ProcessHandle.current().pid()));
+            return new WorkerClassArchive(dir.resolve(key + ".jsa"));
         } catch (IOException | RuntimeException e) {
             LOG.info("worker class archive disabled: {}", e.toString());
-            return new WorkerClassArchive(null, null);
+            return new WorkerClassArchive(null);
         }
     }
 
@@ -128,8 +138,9 @@ final class WorkerClassArchive {
     }
 
     /**
-     * Every rebuilt jar gets a new archive (about 11 MB): keep the {@value #KEEP_ARCHIVES} most recently written in
-     * the cache directory and delete the rest, so the cache does not grow with every build.
+     * Every rebuilt jar gets a new archive (about 11 MB): keep the {@value #KEEP_ARCHIVES} most recently used (written
+     * or touched, see {@link #touch}) in the cache directory and delete the rest, so the cache does not grow with
+     * every build.
      */
     private void pruneOldArchives() {
         try (var files = Files.list(archive.getParent())) {
@@ -145,7 +156,7 @@ final class WorkerClassArchive {
             for (Path f : all) {
                 String name = f.getFileName().toString();
                 int at = name.lastIndexOf(".tmp-");
-                if (at > 0 && !writerAlive(name.substring(at + 5))) {
+                if (at > 0 && !writerAlive(name.substring(at + 5).split("-")[0])) {
                     Files.deleteIfExists(f);
                 }
             }
@@ -190,27 +201,57 @@ final class WorkerClassArchive {
         md.update((byte) 0);
     }
 
-    /** JVM flags for this worker start: use the archive, or (first worker only) create it, or nothing. */
-    List<String> flags(int worker, long incarnation) {
-        if (archive == null) {
-            return List.of();
-        }
-        if (Files.isReadable(archive)) {
-            return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-        }
-        if (worker == 0 && incarnation == 0) {
-            return List.of("-XX:ArchiveClassesAtExit=" + dumpTemp, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-        }
-        return List.of();
+    /**
+     * The flags of one worker start ({@code dumpTemp} is where it writes the archive, or null): use the archive; or
+     * else, for the first start in this JVM that finds none, create it; or nothing. Any thread.
+     */
+    record Start(List<String> flags, Path dumpTemp) {
     }
 
-    /** After the workers have stopped: publishes the archive the first worker wrote, if it exited cleanly. */
-    void publish(boolean dumpingWorkerExitedCleanly) {
-        if (dumpTemp == null || !Files.exists(dumpTemp)) {
+    Start nextStart() {
+        if (archive == null) {
+            return new Start(List.of(), null);
+        }
+        if (Files.isReadable(archive)) {
+            touch(archive);
+            return new Start(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"),
+                    null);
+        }
+        if (DUMPS_IN_FLIGHT.add(archive)) {
+            Path temp = archive.resolveSibling(archive.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
+                    + System.nanoTime());
+            return new Start(List.of("-XX:ArchiveClassesAtExit=" + temp, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"),
+                    temp);
+        }
+        return new Start(List.of(), null);
+    }
+
+    /**
+     * Marks the archive used, at most once an hour, so that pruning (by modification time) keeps the archives in
+     * use: on a machine shared by several applications, a count-only limit deleted an archive still in use and its
+     * next run paid for a new dump.
+     */
+    private static void touch(Path archive) {
+        try {
+            long now = System.currentTimeMillis();
+            if (now - Files.getLastModifiedTime(archive).toMillis() > TOUCH_INTERVAL_MS) {
+                Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(now));
+            }
+        } catch (IOException | RuntimeException e) {
+            // only the pruning order suffers
+        }
+    }
+
+    /**
+     * After the worker started with {@code dumpTemp} has exited: publishes the archive it wrote, if it exited
+     * cleanly. Called once per such start, on any thread.
+     */
+    void publish(Path dumpTemp, boolean exitedCleanly) {
+        if (dumpTemp == null) {
             return;
         }
         try {
-            if (dumpingWorkerExitedCleanly && Files.size(dumpTemp) > 0 && !Files.exists(archive)) {
+            if (exitedCleanly && Files.exists(dumpTemp) && Files.size(dumpTemp) > 0 && !Files.exists(archive)) {
                 try {
                     Files.move(dumpTemp, archive, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -222,6 +263,7 @@ final class WorkerClassArchive {
         } catch (IOException e) {
             LOG.info("worker class archive not kept: {}", e.toString());
         } finally {
+            DUMPS_IN_FLIGHT.remove(archive);
             try {
                 Files.deleteIfExists(dumpTemp);
             } catch (IOException ignored) {

@@ -8,7 +8,8 @@ import dev.hybridetl.api.TransformContext;
 import dev.hybridetl.api.spi.OutputSizeEstimate;
 import dev.hybridetl.api.Transforms;
 import dev.hybridetl.ipc.BatchCodec;
-import dev.hybridetl.ipc.ControlFile;
+import dev.hybridetl.ipc.ControlClaimer;
+import dev.hybridetl.ipc.ControlFileDescriptor;
 import dev.hybridetl.ipc.StageQueues;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -17,24 +18,33 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Entry point of a worker JVM: builds the stage's transform from its plugin id, then claims batches from the input
- * queue, transforms them and appends the results to its own result queue, until the pipeline sets the stop flag.
+ * Entry point of a worker JVM. It starts before it knows its stage and waits for an assignment, one line on stdin:
+ * {@code <stage dir> TAB <worker index> TAB <incarnation>} ({@link WorkerAssignment}). For each, it builds the
+ * stage's transform from its plugin id ({@code worker.properties} in the stage directory, see {@link WorkerSpec}),
+ * claims batches from the input queue, transforms them and appends the results to its own result queue until the
+ * pipeline sets the stop flag; then it closes its queues and the transform, sets its state to stopped (only now:
+ * stopped means "clean, reusable") and waits for the next assignment. End of stdin ends the JVM (exit 0): so a
+ * worker can be started early, before the stage's queues exist, and a {@link ProcessWorkerPool} can reuse it.
  *
- * <p>Arguments: {@code <stage dir> <worker index> <incarnation> <parent pid>}; the rest comes from
- * {@code worker.properties} in the stage directory (see {@link WorkerSpec}).
+ * <p>Argument: {@code <parent pid>}.
  *
- * <p>Threads: the main thread owns the transform and both queues. A daemon watchdog thread publishes a heartbeat
- * every {@value #HEARTBEAT_INTERVAL_MS} ms and halts the JVM as soon as the parent process is gone, so a worker never
- * outlives a pipeline killed with {@code kill -9}. Exit codes: 0 stopped on request, 1 could not start,
- * 2 lost its parent, 3 an input excerpt could not be read, 4 the transform failed to open, 5 the transform failed
- * to close, 6 out of memory, 7 its result queue's file system is full (a SIGBUS on the mapped file). Codes 4 and 5 are the transform's own failures: the supervisor fails the run at once
- * instead of restarting (a restart would fail the same way). A failure of {@code process} is not an exit: it is
- * reported as a failure frame for its batch and fails the run with the worker's message.
+ * <p>Threads: the main thread owns the transform and the queues. A daemon watchdog thread publishes a heartbeat
+ * every {@value #HEARTBEAT_INTERVAL_MS} ms while the worker has a stage and halts the JVM as soon as the parent
+ * process is gone, so a worker never outlives a pipeline killed with {@code kill -9}, idle or not. Exit codes: 0
+ * stdin ended, 1 could not start, 2 lost its parent, 3 an input excerpt could not be read, 4 the transform failed to
+ * open, 5 the transform failed to close, 6 out of memory, 7 its result queue's file system is full (a SIGBUS on the
+ * mapped file). Codes 4 and 5 are the transform's own failures: the supervisor fails the run at once instead of
+ * restarting (a restart would fail the same way). A failure of {@code process} is not an exit: it is reported as a
+ * failure frame for its batch and fails the run with the worker's message. Every failure ends the JVM, so a worker
+ * that failed is never reused.
  */
 public final class WorkerMain {
     static final long HEARTBEAT_INTERVAL_MS = 200;
@@ -53,7 +63,7 @@ public final class WorkerMain {
     private final int worker;
     private final long incarnation;
     private final WorkerSpec spec;
-    private final ControlFile control;
+    private final ControlClaimer control;
     private final WorkerTelemetry telemetry;
     private final BatchCodec codec = new BatchCodec();
     private final OutputSizeEstimate outputSize = new OutputSizeEstimate();
@@ -66,40 +76,38 @@ public final class WorkerMain {
     private ExcerptAppender outputAppender;
     private long outputSegment;
     private long outputSegmentBytes;
+    /** A batch ran it out of memory (reported as a failure frame): the stage goes on, the JVM is not reused. */
+    private boolean ranOutOfMemory;
 
-    private WorkerMain(Path stageDir, int worker, long incarnation, WorkerSpec spec, ControlFile control,
+    private WorkerMain(WorkerAssignment assignment, WorkerSpec spec, ControlClaimer control,
                        WorkerTelemetry telemetry) {
-        this.stageDir = stageDir;
-        this.worker = worker;
-        this.incarnation = incarnation;
+        this.stageDir = assignment.stageDir();
+        this.worker = assignment.worker();
+        this.incarnation = assignment.incarnation();
         this.spec = spec;
         this.control = control;
         this.telemetry = telemetry;
     }
 
     public static void main(String[] args) {
-        if (args.length != 4) {
-            System.err.println("usage: WorkerMain <stage dir> <worker index> <incarnation> <parent pid>");
+        if (args.length != 1) {
+            System.err.println("usage: WorkerMain <parent pid> (assignments on stdin: <stage dir>\\t<worker>\\t"
+                    + "<incarnation>)");
             System.exit(EXIT_START_FAILED);
         }
         ignoreInterrupt();
-        Path stageDir = Path.of(args[0]);
-        int worker = Integer.parseInt(args[1]);
-        long incarnation = Long.parseLong(args[2]);
-        long parentPid = Long.parseLong(args[3]);
-        int exitCode;
+        Watchdog watchdog = new Watchdog(Long.parseLong(args[0]));
+        watchdog.start();
+        int exitCode = 0;
         try {
-            ControlFile control = ControlFile.open(StageQueues.controlFile(stageDir));
-            control.setPid(worker, ProcessHandle.current().pid());
-            control.heartbeat(worker, System.currentTimeMillis());
-            WorkerTelemetry telemetry = WorkerTelemetry.open(stageDir, worker);
-            startWatchdog(control, worker, parentPid, telemetry);
-            WorkerSpec spec = WorkerSpec.read(StageQueues.workerSpecFile(stageDir));
-            exitCode = new WorkerMain(stageDir, worker, incarnation, spec, control, telemetry).run();
+            BufferedReader assignments = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while (exitCode == 0 && (line = assignments.readLine()) != null) {
+                exitCode = runStage(WorkerAssignment.parse(line), watchdog);
+            }
         } catch (Throwable t) {
-            report(worker, "failed: " + t, t);
-            exitCode = t instanceof OutOfMemoryError ? EXIT_OUT_OF_MEMORY
-                    : QueueSpace.isMappedFileFault(t) ? EXIT_QUEUE_FULL : EXIT_START_FAILED;
+            report(-1, "failed: " + t, t);
+            exitCode = EXIT_START_FAILED;
         }
         System.out.flush();
         System.err.flush();
@@ -107,27 +115,97 @@ public final class WorkerMain {
         System.exit(exitCode);
     }
 
-    private static void startWatchdog(ControlFile control, int worker, long parentPid, WorkerTelemetry telemetry) {
-        ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
-        Thread t = new Thread(() -> {
+    /** Runs one assignment to its end; returns 0 if the worker may take another, else its exit code. */
+    private static int runStage(WorkerAssignment a, Watchdog watchdog) {
+        int worker = a.worker();
+        ControlClaimer control = null;
+        WorkerTelemetry telemetry = null;
+        try {
+            control = ControlClaimer.open(StageQueues.controlFile(a.stageDir()));
+            control.setPid(worker, ProcessHandle.current().pid());
+            control.heartbeat(worker, System.currentTimeMillis());
+            telemetry = WorkerTelemetry.open(a.stageDir(), worker);
+            watchdog.attach(control, worker, telemetry);
+            WorkerSpec spec = WorkerSpec.read(StageQueues.workerSpecFile(a.stageDir()));
+            WorkerMain stage = new WorkerMain(a, spec, control, telemetry);
+            int code = stage.run();
+            watchdog.detach();
+            if (code == 0 && stage.ranOutOfMemory) {
+                // It survived (the batch was retried in halves), but a heap that ran out once is not reused.
+                return EXIT_OUT_OF_MEMORY;
+            }
+            if (code == 0) {
+                // Only now, with its queues and transform closed: the pipeline may take it back for another stage.
+                control.setState(worker, ControlFileDescriptor.STATE_STOPPED);
+            }
+            return code;
+        } catch (Throwable t) {
+            report(worker, "failed: " + t, t);
+            return t instanceof OutOfMemoryError ? EXIT_OUT_OF_MEMORY
+                    : QueueSpace.isMappedFileFault(t) ? EXIT_QUEUE_FULL : EXIT_START_FAILED;
+        } finally {
+            watchdog.detach();
+            if (telemetry != null) {
+                telemetry.close(); // after detach: the watchdog no longer samples into it
+            }
+            if (control != null) {
+                control.close();
+            }
+        }
+    }
+
+    /**
+     * Halts the JVM when the parent is gone; beats the heart of the worker's current stage, if it has one. The
+     * control file is attached and detached under the lock, so no heartbeat is written into an unmapped file.
+     */
+    private static final class Watchdog extends Thread {
+        private final long parentPid;
+        private final ProcessHandle parent;
+        private ControlClaimer control;
+        private int worker;
+        private WorkerTelemetry telemetry;
+
+        Watchdog(long parentPid) {
+            super("etl-worker-watchdog");
+            setDaemon(true);
+            this.parentPid = parentPid;
+            this.parent = ProcessHandle.of(parentPid).orElse(null);
+        }
+
+        synchronized void attach(ControlClaimer control, int worker, WorkerTelemetry telemetry) {
+            this.control = control;
+            this.worker = worker;
+            this.telemetry = telemetry;
+        }
+
+        synchronized void detach() {
+            control = null;
+        }
+
+        private synchronized void beat() {
+            if (control != null) {
+                control.heartbeat(worker, System.currentTimeMillis());
+                telemetry.sample();
+            }
+        }
+
+        @Override
+        public void run() {
             while (true) {
                 boolean orphaned = parent == null || !parent.isAlive()
                         || ProcessHandle.current().parent().map(p -> p.pid() != parentPid).orElse(true);
                 if (orphaned) {
-                    System.err.println("worker " + worker + ": pipeline process " + parentPid + " is gone; exiting");
+                    System.err.println("worker: pipeline process " + parentPid + " is gone; exiting");
                     Runtime.getRuntime().halt(EXIT_PARENT_GONE);
                 }
-                control.heartbeat(worker, System.currentTimeMillis());
-                telemetry.sample();
+                beat();
                 try {
                     Thread.sleep(HEARTBEAT_INTERVAL_MS);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
-        }, "etl-worker-watchdog");
-        t.setDaemon(true);
-        t.start();
+        }
     }
 
     /**
@@ -150,7 +228,7 @@ public final class WorkerMain {
         if (Boolean.getBoolean(WorkerLauncher.VERBOSE_PROPERTY)) {
             t.printStackTrace();
         }
-        System.err.println("worker " + worker + ": " + what);
+        System.err.println((worker < 0 ? "worker: " : "worker " + worker + ": ") + what);
     }
 
     private int run() throws Exception {
@@ -166,9 +244,8 @@ public final class WorkerMain {
         try {
             output = StageQueues.open(StageQueues.resultSegment(stageDir, worker, incarnation, 0));
             outputAppender = output.createAppender();
-            control.setState(worker, ControlFile.STATE_READY);
+            control.setState(worker, ControlFileDescriptor.STATE_READY);
             code = loop(transform);
-            control.setState(worker, ControlFile.STATE_STOPPED);
         } catch (Throwable t) {
             try {
                 transform.close();
@@ -202,7 +279,7 @@ public final class WorkerMain {
         long[] location = new long[2];
         while (!control.stopRequested()) {
             long claim = control.tryClaim(worker, location);
-            if (claim == ControlFile.NO_CLAIM) {
+            if (claim == ControlFileDescriptor.NO_CLAIM) {
                 idle.idle();
                 continue;
             }
@@ -229,6 +306,7 @@ public final class WorkerMain {
                 // Any Throwable: an Error from a transform (StackOverflowError, NoClassDefFoundError, an
                 // AssertionError) is a failure of this batch's code, not of the worker, so it must not be mistaken
                 // for a crash and retried until the batch is quarantined as poison.
+                ranOutOfMemory |= e instanceof OutOfMemoryError;
                 String msg = failureMessage(e);
                 appendResult(dc -> codec.encodeFailure(in.sequence(), frame.attempt(), msg, dc.wire().bytes()),
                         msg.length() + 64L);

@@ -6,13 +6,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The pipeline's view of one worker position: the current process (incarnation), its result reader, its failure
- * history and its figures for the summary. Written by the conductor thread; the figures are atomics because
- * {@code workerResults()} may be read from any thread.
+ * The pipeline's view of one worker position: the current process (incarnation), its failure history and its figures
+ * for the summary. Written by the {@link WorkerSupervisor} thread (the conductor keeps the slot's result reader
+ * itself); {@link #process} is volatile because the conductor and the runner read it, {@link #answered} is set by
+ * the conductor, and the figures are atomics because {@code workerResults()} may be read from any thread.
  */
 final class WorkerSlot {
     final int index;
-    Process process;
+    volatile Process process;
     long incarnation = -1;
     long launchNanos;
     boolean ready;
@@ -26,7 +27,12 @@ final class WorkerSlot {
     long watchedSinceNanos;
     /** Times it was killed from outside before it was ready, since it was last ready. */
     int startKills;
-    ResultReader reader;
+    /** The supervisor reported its death and waits for the conductor to deal with its batch before relaunching. */
+    boolean deathReported;
+    /** When it is to be relaunched once the conductor has dealt with its death, or -1 for never (the stage fails). */
+    long restartAfterDeathNanos = -1;
+    /** The conductor got a result from this incarnation: its deaths so far were not consecutive. */
+    volatile boolean answered;
     int consecutiveStartFailures;
     int consecutiveDeaths;
     /** When a dead worker is due to be relaunched ({@link System#nanoTime()}), or -1 if it is not waiting. */

@@ -23,18 +23,20 @@ import java.util.concurrent.TimeUnit;
  * path of every restart.
  */
 final class WorkerTelemetry {
-    private static final WorkerTelemetry OFF = new WorkerTelemetry(null);
+    private static final WorkerTelemetry OFF = new WorkerTelemetry(null, null);
 
     /** GC figures wait this long after start: loading the management classes must not slow a worker's start. */
     private static final long GC_SAMPLES_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
 
+    private final WorkerCounters file;
     private final EnumMap<Field, AtomicCounter> counters;
     private final long openedNanos = System.nanoTime();
     private List<GarbageCollectorMXBean> collectors;
     private long lastGcCount;
     private long lastGcTimeMs;
 
-    private WorkerTelemetry(EnumMap<Field, AtomicCounter> counters) {
+    private WorkerTelemetry(WorkerCounters file, EnumMap<Field, AtomicCounter> counters) {
+        this.file = file;
         this.counters = counters;
     }
 
@@ -46,9 +48,8 @@ final class WorkerTelemetry {
             for (Field f : Field.values()) {
                 counters.put(f, file.counter(worker, f));
             }
-            // Never unmapped: the worker writes until its JVM exits, which releases the mapping.
             counters.get(Field.STARTS).incrementRelease();
-            return new WorkerTelemetry(counters);
+            return new WorkerTelemetry(file, counters);
         } catch (Exception | LinkageError e) {
             System.err.println("worker " + worker + ": no telemetry (" + e + ")");
             return OFF;
@@ -64,6 +65,16 @@ final class WorkerTelemetry {
         counters.get(Field.RECORDS_IN).getAndAddRelease(recordsIn);
         counters.get(Field.RECORDS_OUT).getAndAddRelease(recordsOut);
         counters.get(Field.BUSY_NS).getAndAddRelease(busyNanos);
+    }
+
+    /**
+     * Unmaps the stage's counters file when the worker's stage ends (a pooled worker lives on to serve other
+     * stages). Called once no thread samples or counts any more: writing after it would touch unmapped memory.
+     */
+    void close() {
+        if (file != null) {
+            file.close();
+        }
     }
 
     /** Publishes the heap in use, the collections since the last sample and the time of this sample. */

@@ -47,12 +47,12 @@ class ProcessStageRunnerTest {
     @BeforeAll
     static void smallSegments() {
         // 16 KiB segments: every run rolls input and result queues many times, so reclamation is exercised.
-        System.setProperty(ProcessStageRunner.SEGMENT_BYTES_PROPERTY, Integer.toString(16 * 1024));
+        System.setProperty(ProcessStageSettings.SEGMENT_BYTES_PROPERTY, Integer.toString(16 * 1024));
     }
 
     @AfterAll
     static void defaultSegments() {
-        System.clearProperty(ProcessStageRunner.SEGMENT_BYTES_PROPERTY);
+        System.clearProperty(ProcessStageSettings.SEGMENT_BYTES_PROPERTY);
     }
 
     @Test

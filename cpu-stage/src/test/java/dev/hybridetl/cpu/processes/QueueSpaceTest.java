@@ -44,12 +44,12 @@ class QueueSpaceTest {
 
     @BeforeEach
     void oneMebibyteSegments() {
-        System.setProperty(ProcessStageRunner.SEGMENT_BYTES_PROPERTY, Integer.toString(1024 * 1024));
+        System.setProperty(ProcessStageSettings.SEGMENT_BYTES_PROPERTY, Integer.toString(1024 * 1024));
     }
 
     @AfterEach
     void unmount() throws Exception {
-        System.clearProperty(ProcessStageRunner.SEGMENT_BYTES_PROPERTY);
+        System.clearProperty(ProcessStageSettings.SEGMENT_BYTES_PROPERTY);
         if (mount != null) {
             // Lazily: Chronicle unmaps released files on a background thread, which can keep the mount busy a while.
             new ProcessBuilder("umount", "--lazy", mount.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);

@@ -18,7 +18,7 @@ class WorkerClassArchiveTest {
     @Test
     void shouldDumpAnArchiveForAClassPathOfJars(@TempDir Path tmp) throws IOException {
         Path jar = jar(tmp.resolve("a.jar"), null);
-        assertThat(WorkerClassArchive.forClassPath(jar.toString()).flags(0, 0))
+        assertThat(WorkerClassArchive.forClassPath(jar.toString()).nextStart().flags())
                 .anyMatch(f -> f.startsWith("-XX:ArchiveClassesAtExit="));
     }
 
@@ -27,13 +27,13 @@ class WorkerClassArchiveTest {
         Path classes = Files.createDirectories(tmp.resolve("classes"));
         Files.writeString(classes.resolve("A.class"), "x");
         Path jar = jar(tmp.resolve("a.jar"), null);
-        assertThat(WorkerClassArchive.forClassPath(jar + ":" + classes).flags(0, 0)).isEmpty();
+        assertThat(WorkerClassArchive.forClassPath(jar + ":" + classes).nextStart().flags()).isEmpty();
         // as in surefire's manifest-only jar
         Path booter = jar(tmp.resolve("booter.jar"), "a.jar classes/");
-        assertThat(WorkerClassArchive.forClassPath(booter.toString()).flags(0, 0)).isEmpty();
+        assertThat(WorkerClassArchive.forClassPath(booter.toString()).nextStart().flags()).isEmpty();
         // an empty directory does not stop the JVM from dumping
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        assertThat(WorkerClassArchive.forClassPath(jar + ":" + empty).flags(0, 0)).isNotEmpty();
+        assertThat(WorkerClassArchive.forClassPath(jar + ":" + empty).nextStart().flags()).isNotEmpty();
     }
 
     private static Path jar(Path file, String classPath) throws IOException {

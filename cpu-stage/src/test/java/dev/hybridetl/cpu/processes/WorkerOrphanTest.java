@@ -3,7 +3,8 @@ package dev.hybridetl.cpu.processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import dev.hybridetl.ipc.ControlFile;
+import dev.hybridetl.ipc.ControlFileDescriptor;
+import dev.hybridetl.ipc.ControlPublisher;
 import dev.hybridetl.ipc.JvmAccess;
 
 import java.io.IOException;
@@ -57,8 +58,8 @@ class WorkerOrphanTest {
             assertThat(host.isAlive()).as("pipeline host alive").isTrue();
             assertThat(System.nanoTime()).as("workers ready within 60 s").isLessThan(deadline);
             if (Files.exists(control)) {
-                try (ControlFile c = ControlFile.open(control)) {
-                    if (c.state(0) == ControlFile.STATE_READY && c.state(1) == ControlFile.STATE_READY) {
+                try (ControlPublisher c = ControlPublisher.open(control)) {
+                    if (c.state(0) == ControlFileDescriptor.STATE_READY && c.state(1) == ControlFileDescriptor.STATE_READY) {
                         return;
                     }
                 }

@@ -4,6 +4,8 @@ import dev.hybridetl.api.Placement;
 import dev.hybridetl.api.ProcessSettings;
 import dev.hybridetl.api.Stage;
 
+import java.time.Duration;
+
 /**
  * Provides the {@link StageRunner} of one {@link Placement}. Found with {@link java.util.ServiceLoader}
  * ({@code META-INF/services/dev.hybridetl.api.spi.StageRunnerFactory}); the {@code cpu-stage} module provides the
@@ -31,4 +33,16 @@ public interface StageRunnerFactory {
      * @throws Exception if the workers cannot be started or a transform fails to open
      */
     StageRunner start(StageRunnerContext context) throws Exception;
+
+    /**
+     * Creates the placement's pool of reusable workers (see {@link dev.hybridetl.api.WorkerPool}). Default: this
+     * placement keeps no workers between runs.
+     *
+     * @param maxIdleWorkers most workers kept idle at once
+     * @param idleTimeout how long a worker may stay idle before it is ended
+     * @throws UnsupportedOperationException if the placement has no workers to keep
+     */
+    default WorkerPoolBackend createWorkerPool(int maxIdleWorkers, Duration idleTimeout) {
+        throw new UnsupportedOperationException("placement '" + placement().cliName() + "' keeps no workers");
+    }
 }
