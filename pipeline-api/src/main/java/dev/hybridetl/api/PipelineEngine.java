@@ -423,7 +423,9 @@ final class PipelineEngine {
         List<StageResult> stages = new ArrayList<>();
         stages.add(StageResult.of(sourceMetrics, List.of()));
         for (int i = 0; i < stageMetrics.size(); i++) {
-            stages.add(StageResult.of(stageMetrics.get(i), closed.get(i).workerResults()));
+            // A run stopped before its source opened started no runner: its stages have no workers to report.
+            List<StageResult.WorkerResult> workers = i < closed.size() ? closed.get(i).workerResults() : List.of();
+            stages.add(StageResult.of(stageMetrics.get(i), workers));
         }
         stages.add(StageResult.of(sinkMetrics, List.of()));
         SourceReader r = reader.get();
