@@ -16,16 +16,21 @@ import java.util.Properties;
  * The JVMs of one pipeline: the pipeline's own and its worker processes, found as its child processes whose command
  * line runs the worker main class, each with its role read from that command line.
  *
- * <p>Defensive by design: the worker's arguments belong to the processes placement and may change. A worker's stage
- * directory is whichever argument is a directory holding {@value #WORKER_SPEC}, its index the argument after it, and
- * its stage's name the {@code stageName} in that file; whatever cannot be read leaves a plainer role ("worker pid
- * N"), never an error.
+ * <p>Defensive by design: the worker's arguments and files belong to the processes placement and may change. A
+ * worker started for one stage may name its stage directory (a directory holding {@value #WORKER_SPEC}) and its
+ * index (the argument after it) on its command line; a worker started ahead of its stage (from a pool) gets them on
+ * stdin, so its role is read from what it has mapped: its result queue, {@code <stage dir>/out-<index>-...}
+ * (Linux's {@code /proc/PID/maps}). The stage's name is the {@code stageName} in the spec file. Whatever cannot be
+ * read leaves a plainer role ("worker pid N"), never an error.
  */
 final class PipelineJvms {
     /** The worker JVM's main class, as its command line names it (a string: app does not see cpu-stage). */
     static final String WORKER_MAIN = "dev.hybridetl.cpu.processes.WorkerMain";
     /** The worker specification file in a stage directory, with the stage's name. */
     private static final String WORKER_SPEC = "worker.properties";
+    /** A mapped file of a worker's result queue: {@code <stage dir>/out-<worker>-<incarnation>-<segment>/...}. */
+    private static final java.util.regex.Pattern RESULT_QUEUE =
+            java.util.regex.Pattern.compile(" (/\\S.*)/out-(\\d{1,9})-\\d+-\\d+/");
 
     private PipelineJvms() {
     }
@@ -69,7 +74,26 @@ final class PipelineJvms {
                         index));
             }
         }
-        return Optional.of(new Jvm(process.pid(), "worker pid " + process.pid(), "", -1));
+        return Optional.of(fromMappedQueues(process.pid()));
+    }
+
+    /** The worker's role from the result queue it has mapped, else "worker pid N". */
+    private static Jvm fromMappedQueues(long pid) {
+        Path maps = Path.of("/proc", Long.toString(pid), "maps");
+        try (java.util.stream.Stream<String> lines = Files.lines(maps, StandardCharsets.UTF_8)) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                java.util.regex.Matcher m = RESULT_QUEUE.matcher(line);
+                Path spec = m.find() ? specFile(m.group(1)) : null;
+                if (spec != null) {
+                    String stage = stageName(spec);
+                    int index = Integer.parseInt(m.group(2));
+                    return new Jvm(pid, "worker " + index + " of stage '" + stage + "'", stage, index);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, gone meanwhile, or not ours: the plainer role
+        }
+        return new Jvm(pid, "worker pid " + pid, "", -1);
     }
 
     /**

@@ -97,7 +97,7 @@ class CrawlCliTest {
     void shouldPrintOneLineAndExit2ForAnUnknownSourceOrAMissingList() {
         CliTest.Outcome unknown = cli("run", "--source", "ftp", "--input", "x");
         assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.err()).contains("unknown --source 'ftp'; use 'file' or 'http'");
+        assertThat(unknown.err()).contains("unknown --source 'ftp'; use file, http, tcp or follow");
 
         CliTest.Outcome noInput = cli("run", "--source", "http", "--transform", "web-page");
         assertThat(noInput.exitCode()).isEqualTo(2);

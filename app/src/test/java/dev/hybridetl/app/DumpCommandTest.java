@@ -77,8 +77,11 @@ class DumpCommandTest {
     @Test
     void shouldRefuseAWorkerPidNamingItsPipeline() throws Exception {
         startStuckPipeline();
-        awaitOrFail("a worker", () -> !PipelineJvms.workersOf(pipeline.toHandle()).isEmpty());
-        long worker = PipelineJvms.workersOf(pipeline.toHandle()).get(0).pid();
+        // a worker started ahead of its stage has no role until it has its assignment
+        awaitOrFail("a worker of a stage", () -> PipelineJvms.workersOf(pipeline.toHandle()).stream()
+                .anyMatch(w -> w.index() >= 0));
+        long worker = PipelineJvms.workersOf(pipeline.toHandle()).stream().filter(w -> w.index() >= 0)
+                .findFirst().orElseThrow().pid();
 
         CliTest.Outcome o = cli("dump", Long.toString(worker));
 

@@ -5,6 +5,7 @@ import dev.hybridetl.api.PipelineException;
 import dev.hybridetl.api.PipelineResult;
 import dev.hybridetl.api.Placement;
 import dev.hybridetl.api.Stage;
+import dev.hybridetl.api.WorkerPool;
 import dev.hybridetl.io.FileSink;
 import dev.hybridetl.io.FileSource;
 
@@ -24,9 +25,8 @@ import java.util.Set;
 
 /**
  * The same pipeline run K times in one JVM through the public API, as an embedding service runs many pipelines:
- * run 1 pays for a cold JVM (class loading, JIT) and cold workers, runs 2..K show what stays warm. Without a worker
- * pool, the pipeline JVM is warm from run 2 on but every run of the processes placement still starts its worker
- * JVMs cold; with the pool (see {@link PoolHook}) later runs reuse them.
+ * run 1 pays for a cold JVM (class loading, JIT) and cold workers, runs 2..K show what stays warm: the pipeline JVM,
+ * and the worker JVMs of the processes placement, which the runs take from and give back to one {@link WorkerPool}.
  *
  * <p>Usage ({@code benchmarks/e2e/placement.py warm} starts it with the flags of {@code pipeline-app jvm-flags}):
  * <pre>
@@ -41,27 +41,6 @@ import java.util.Set;
  */
 public final class WarmRuns {
     private WarmRuns() {
-    }
-
-    /**
-     * WORKER POOL HOOK: the one place where the warm-worker pool plugs in. Today it does nothing, so every run of
-     * the processes placement starts cold workers. With the pool API (as on branch h/warmworkers): a field
-     * {@code WorkerPool pool = WorkerPool.create(workers)} made in {@link #open} (which then takes the worker
-     * count), {@code return builder.workerPool(pool)} in {@link #apply}, {@code pool.close()} in {@link #close}.
-     * Nothing else in this class changes.
-     */
-    static final class PoolHook implements AutoCloseable {
-        static PoolHook open() {
-            return new PoolHook();
-        }
-
-        Pipeline.Builder apply(Pipeline.Builder builder) {
-            return builder;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     public static void main(String[] args) throws IOException {
@@ -91,14 +70,16 @@ public final class WarmRuns {
         Path dir = Files.createDirectories(Path.of(o.get("--output-dir")));
         Path first = dir.resolve("warm-run-1.jsonl");
         int status = 0;
-        try (PoolHook pool = PoolHook.open()) {
+        try (WorkerPool pool = WorkerPool.create(workers)) {
             for (int run = 1; run <= runs; run++) {
                 Path output = dir.resolve("warm-run-" + run + ".jsonl");
                 Path rejects = dir.resolve("warm-run-" + run + ".rejects.tsv");
-                Pipeline pipeline = pool.apply(Pipeline.builder()
+                Pipeline pipeline = Pipeline.builder()
                         .source(FileSource.of(input))
                         .stage(Stage.plugin(o.get("--transform")).withPlacement(placement).withWorkers(workers))
-                        .sink(FileSink.of(output, rejects))).build();
+                        .sink(FileSink.of(output, rejects))
+                        .workerPool(pool)
+                        .build();
                 long cpuBefore = processCpuNanos();
                 long start = System.nanoTime();
                 PipelineResult r = pipeline.run();
