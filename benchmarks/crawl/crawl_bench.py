@@ -183,7 +183,7 @@ def main():
         print("skipping the pipeline crawlers: pipeline-app.jar has no `run --source http` yet", file=sys.stderr)
         crawlers = [c for c in crawlers if not c.startswith("pipeline")]
     out_file = Path(opts.out) if opts.out else harness.RESULTS_DIR / "crawl" / (
-        f"{harness.machine_slug(data['machine'])}-{datetime.date.today().isoformat()}.json")
+        f"{harness.machine_slug(data['machine'])}-{harness.session_stamp()}.json")
     # SIGTERM ends the session through `finally`, which stops the server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server, port = start_server(opts)

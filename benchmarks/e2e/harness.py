@@ -277,6 +277,11 @@ def machine_slug(info):
     return f"{info['nproc']}cpu-{model}"
 
 
+def session_stamp():
+    """The date and minute a session started, for its results file's name: two sessions of a day never collide."""
+    return datetime.datetime.now().strftime("%Y-%m-%dT%H%M")
+
+
 # === run ======================================================================================================
 
 def parse_rows(text):
@@ -293,7 +298,7 @@ def run_session(opts):
            "python": sys.version.split()[0], "started": datetime.datetime.now().isoformat(timespec="seconds"),
            "options": {k: str(v) for k, v in vars(opts).items() if k != "func"}, "runs": []}
     out_file = Path(opts.out) if opts.out else RESULTS_DIR / (
-        f"{machine_slug(env['machine'])}-{datetime.date.today().isoformat()}.json")
+        f"{machine_slug(env['machine'])}-{session_stamp()}.json")
     work_dir = Path(tempfile.mkdtemp(prefix="hybrid-etl-bench-", dir=opts.work_dir))
     try:
         for rows_wanted in parse_rows(opts.rows):

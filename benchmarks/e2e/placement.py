@@ -420,7 +420,7 @@ def session(opts, mode):
            "note": opts.note, "options": {k: str(v) for k, v in vars(opts).items() if k != "func"},
            "interval_s": opts.interval, "runs": []}
     out_file = Path(opts.out) if opts.out else harness.RESULTS_DIR / "placement" / (
-        f"{mode}-{harness.machine_slug(env['machine'])}-{datetime.date.today().isoformat()}.json")
+        f"{mode}-{harness.machine_slug(env['machine'])}-{harness.session_stamp()}.json")
     work_dir = Path(tempfile.mkdtemp(prefix="hybrid-etl-placement-", dir=opts.work_dir))
     try:
         opts.jar_copy = session_options.copy_aside(opts.jar, work_dir)

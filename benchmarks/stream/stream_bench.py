@@ -191,7 +191,7 @@ def main():
     data = {"machine": harness.machine_info(), "started": datetime.datetime.now().isoformat(timespec="seconds"),
             "options": {k: str(v) for k, v in vars(opts).items()}, "runs": []}
     out_file = Path(opts.out) if opts.out else harness.RESULTS_DIR / "stream" / (
-        f"{harness.machine_slug(data['machine'])}-{datetime.date.today().isoformat()}.json")
+        f"{harness.machine_slug(data['machine'])}-{harness.session_stamp()}.json")
     try:
         if not supports_tcp(opts):
             data["skipped"] = "this pipeline-app.jar has no `run --source tcp` yet"
