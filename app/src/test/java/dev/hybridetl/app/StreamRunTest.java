@@ -125,6 +125,8 @@ class StreamRunTest {
             run.stop();
             PipelineResult result = run.await(WAIT);
             assertThat(result.recordsIn()).isEqualTo(lines);
+            // the rolling sink counts what it wrote, as the file sink does (the summary's sink row)
+            assertThat(result.stages().get(result.stages().size() - 1).recordsOut()).isEqualTo(lines);
             assertThat(StreamParts.lines(out)).isEqualTo(StreamParts.upperCasedProducerLines(lines));
             assertThat(StreamParts.others(out)).isEmpty();
         }

@@ -133,7 +133,11 @@ public final class RollingFileSink implements Sink {
                     Sinks.Empty<Void> written = Sinks.empty();
                     Mono<Void> writes = orderedBatches
                             .concatMap(b -> Mono.fromCallable(() -> {
+                                long start = System.nanoTime();
                                 writer.write(b);
+                                // the summary's sink row, as FileSink's encoder counts it
+                                settings.metrics().recordBatch(System.nanoTime() - start,
+                                        b.size() + b.rejects().size(), b.size(), b.rejects().size());
                                 return b;
                             }).subscribeOn(settings.blocking()), 1)
                             .then(Mono.fromCallable(() -> {

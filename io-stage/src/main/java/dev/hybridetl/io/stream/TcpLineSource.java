@@ -16,6 +16,7 @@ import reactor.netty.tcp.TcpClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A TCP line stream as a {@link Source}: connects to {@code host:port} and reads lines until the peer closes the
@@ -118,18 +119,24 @@ public final class TcpLineSource implements Source {
         Objects.requireNonNull(settings, "settings");
         return Mono.defer(() -> {
             LoopResources loops = LoopResources.create("etl-tcp", 1, true);
-            return TcpClient.create()
+            // The connect runs to its end even when the read is cancelled first (a stop before the stream said
+            // anything can beat Netty's connect completion while the peer has already accepted): its connection is
+            // then closed as soon as it exists. Cancelling the connect itself left that socket open.
+            CompletableFuture<Connection> connecting = TcpClient.newConnection() // no pool: dispose means close
                     .runOn(loops)
                     .host(host)
                     .port(port)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                             connectTimeout.toMillis()))
                     .connect()
+                    .<Connection>map(c -> c)
+                    .toFuture();
+            return Mono.fromFuture(connecting, true)
                     .onErrorMap(e -> new IOException("cannot connect to " + host + ":" + port + ": "
                             + (e.getMessage() == null ? e.toString() : e.getMessage()), e))
                     .<SourceReader>flatMap(connection -> read(connection, loops, settings))
-                    .doOnError(e -> release(null, loops))
-                    .doOnCancel(() -> release(null, loops));
+                    .doOnError(e -> releaseOnceConnected(connecting, loops))
+                    .doOnCancel(() -> releaseOnceConnected(connecting, loops));
         });
     }
 
@@ -140,6 +147,11 @@ public final class TcpLineSource implements Source {
                 () -> release(connection, loops));
         return pump.open(connection.inbound().receive().asByteArray()
                 .map(bytes -> new StreamChunk(bytes, resource, 0, false)));
+    }
+
+    /** Closes the connection, once the connect has ended (at once if it has), and its event loop. */
+    private static void releaseOnceConnected(CompletableFuture<Connection> connecting, LoopResources loops) {
+        connecting.whenComplete((connection, error) -> release(connection, loops));
     }
 
     /** Closes the connection and its event loop; waits for the thread to end unless called on a non-blocking one. */
