@@ -46,7 +46,6 @@ import session_options  # noqa: E402
 REPO = harness.REPO
 DATA = REPO / "benchmarks/data"
 SOURCE_3M = DATA / "flights-3m.csv.gz"
-FALLBACK_3M = Path("/work/shared/datasets/flights-3m.csv.gz")  # a developer machine's copy, if fetch-data.sh wasn't run
 WORKER_MARKER = "dev.hybridetl.cpu.processes.WorkerMain"
 SIZES = {"200k": 200_000, "3m": 3_000_000, "30m": 30_000_000}
 REPEATS_30M = 10
@@ -55,10 +54,9 @@ REPEATS_30M = 10
 # === inputs ===================================================================================================
 
 def source_3m():
-    for p in (SOURCE_3M, FALLBACK_3M):
-        if p.exists():
-            return p
-    sys.exit(f"{SOURCE_3M} is missing: run benchmarks/fetch-data.sh first")
+    if SOURCE_3M.exists():
+        return SOURCE_3M
+    sys.exit(f"{SOURCE_3M} is missing: run benchmarks/fetch-data.sh first, or give the file with --input")
 
 
 def make_30m(src):
