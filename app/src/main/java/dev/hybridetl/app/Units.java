@@ -67,7 +67,11 @@ final class Units {
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return parseDuration(value);
+            try {
+                return parseDuration(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage()); // picocli prints it as it is
+            }
         }
     }
 
@@ -75,7 +79,11 @@ final class Units {
     static final class BytesConverter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
-            return parseBytes(value);
+            try {
+                return parseBytes(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }
