@@ -24,6 +24,10 @@ public final class MeterNames {
     public static final String REJECTS = "etl.rejects";
     /** Tag of {@link #REJECTS}: the reject's reason token (at most 64 per run, the rest as {@code other}). */
     public static final String REASON = "reason";
+    /**
+     * Counter: warnings of the run watchdog, tagged {@link #KIND} {@code event_loop_blocked} or {@code slow_batch}.
+     */
+    public static final String WARNINGS = "etl.warnings";
     /** Timer: time a stage spent working on batches. */
     public static final String STAGE_BUSY = "etl.stage.busy";
     /** Gauge: of the last second or more, milliseconds per second the stage's workers spent transforming. */

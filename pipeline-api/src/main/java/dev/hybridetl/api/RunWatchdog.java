@@ -77,8 +77,8 @@ final class RunWatchdog implements AutoCloseable {
     }
 
     private static Counter warnings(MeterRegistry registry, String kind) {
-        return Counter.builder("etl.warnings").description("warnings of the run watchdog: an event-loop thread "
-                + "blocked, a batch slow in a stage").tag("kind", kind).register(registry);
+        return Counter.builder(MeterNames.WARNINGS).description("warnings of the run watchdog: an event-loop thread "
+                + "blocked, a batch slow in a stage").tag(MeterNames.KIND, kind).register(registry);
     }
 
     /** A single-thread executor for an event loop, whose tasks this watchdog times. */

@@ -3,6 +3,9 @@ package dev.hybridetl.cpu.processes;
 import dev.hybridetl.api.PipelineException;
 import dev.hybridetl.ipc.QueueDirectory;
 
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +29,13 @@ final class QueueSpace {
     private final String stageName;
     private final Path dir;
     private final long reserveBytes;
-    private final long totalBytes;
+    /** The file system is smaller than the stage needs: waiting for space cannot help. Fixed once known. */
+    private final boolean tooSmall;
+    /**
+     * Looked up once: {@code Files.getFileStore} reads the mount table on every call, and {@link #hasRoom} runs for
+     * every batch appended, on the conductor's thread. Null if it cannot be told (then appends are never paused).
+     */
+    private final FileStore store;
     private long pausedSinceNanos = -1;
     private long pauses;
 
@@ -34,7 +43,24 @@ final class QueueSpace {
         this.stageName = stageName;
         this.dir = dir;
         this.reserveBytes = reserveBytes(segmentBytes, workers);
-        this.totalBytes = QueueDirectory.totalBytes(dir);
+        long totalBytes = QueueDirectory.totalBytes(dir);
+        this.tooSmall = totalBytes >= 0 && totalBytes < reserveBytes;
+        FileStore found;
+        try {
+            found = Files.getFileStore(dir);
+        } catch (IOException | RuntimeException e) {
+            found = null;
+        }
+        this.store = found;
+    }
+
+    /** Free bytes for this stage's queues now, or -1 if that cannot be told. */
+    private long usableBytes() {
+        try {
+            return store == null ? -1 : store.getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** What a stage needs free in its queue directory: one input segment and one result segment per worker. */
@@ -57,8 +83,8 @@ final class QueueSpace {
      * @throws PipelineException if appends have been paused for want of space longer than {@link #WAIT_NS}
      */
     boolean hasRoom(long now) {
-        long free = QueueDirectory.usableBytes(dir);
-        if (free >= 0 && totalBytes >= 0 && totalBytes < reserveBytes) {
+        long free = usableBytes();
+        if (free >= 0 && tooSmall) {
             throw full(free); // the file system is smaller than the stage needs: waiting cannot help
         }
         if (free < 0 || free >= reserveBytes) {
@@ -76,7 +102,7 @@ final class QueueSpace {
 
     /** The failure for a queue directory that is full, whoever found out (the conductor, or a worker's SIGBUS). */
     PipelineException full(long freeBytes) {
-        long free = freeBytes >= 0 ? freeBytes : QueueDirectory.usableBytes(dir);
+        long free = freeBytes >= 0 ? freeBytes : usableBytes();
         return new PipelineException("stage '" + stageName + "': the queue directory " + dir + " is out of space ("
                 + mib(free) + " MiB free, the stage needs about " + mib(reserveBytes) + " MiB): give it more room"
                 + " (a container's /dev/shm: docker run --shm-size=256m), or put the queues elsewhere with"

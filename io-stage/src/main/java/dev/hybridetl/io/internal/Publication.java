@@ -23,7 +23,7 @@ import java.util.List;
  *
  * <p>All blocking; runs on the blocking scheduler.
  */
-final class Publication {
+public final class Publication {
     private Publication() {
     }
 
@@ -109,7 +109,7 @@ final class Publication {
      * Renames {@code from} onto {@code to}, atomically where the file system can, else replacing it: the one move
      * every publication, checkpoint and finished leftover uses.
      */
-    static void moveReplacing(Path from, Path to) throws IOException {
+    public static void moveReplacing(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -118,7 +118,7 @@ final class Publication {
     }
 
     /** Makes the renames durable where the platform allows fsync on a directory; best effort. */
-    static void forceDirectory(Path dir) {
+    public static void forceDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException | RuntimeException ignored) {

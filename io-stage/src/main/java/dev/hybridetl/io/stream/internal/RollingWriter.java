@@ -2,16 +2,16 @@ package dev.hybridetl.io.stream.internal;
 
 import dev.hybridetl.api.RecordBatch;
 import dev.hybridetl.api.Reject;
+import dev.hybridetl.io.internal.BatchEncoder;
+import dev.hybridetl.io.internal.Publication;
 import dev.hybridetl.io.internal.RejectLines;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,8 +30,6 @@ import java.util.regex.Pattern;
  * timer call in from different threads): all methods are synchronized.
  */
 public final class RollingWriter {
-    private static final byte LF = '\n';
-
     private final Path directory;
     private final String prefix;
     private final String extension;
@@ -42,6 +40,8 @@ public final class RollingWriter {
     private long nextPart;
     private Part current;
     private long committedParts;
+    /** Reused for every batch's lines (see {@link BatchEncoder#lines}); one writer at a time: all synchronized. */
+    private ByteBuffer linesBuffer = ByteBuffer.allocateDirect(256 * 1024);
 
     public RollingWriter(Path directory, String prefix, String extension, RejectLines.Format rejectsFormat,
                          long rollBytes, long rollEveryNanos) throws IOException {
@@ -82,21 +82,14 @@ public final class RollingWriter {
         if (current == null) {
             current = new Part(nextPart++);
         }
-        current.records.write(lines(batch));
+        linesBuffer = BatchEncoder.lines(batch, linesBuffer);
+        current.records.write(linesBuffer);
         if (!batch.rejects().isEmpty()) {
             current.rejects().write(RejectLines.encode(batch.rejects().toArray(new Reject[0]), rejectsFormat));
         }
         if (current.records.length >= rollBytes) {
             roll();
         }
-    }
-
-    private static ByteBuffer lines(RecordBatch batch) {
-        ByteBuffer out = ByteBuffer.allocate(batch.recordBytes() + batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            out.put(batch.data(), batch.offset(i), batch.length(i)).put(LF);
-        }
-        return out.flip();
     }
 
     /** Rolls the open part if it has been open for the roll interval. */
@@ -136,11 +129,7 @@ public final class RollingWriter {
             part.rejects.commit();
         }
         part.records.commit();
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true); // the renames survive a power loss
-        } catch (IOException ignored) {
-            // some file systems cannot open a directory; the renames are still atomic
-        }
+        Publication.forceDirectory(directory); // the renames survive a power loss
         committedParts++;
     }
 
@@ -190,11 +179,7 @@ public final class RollingWriter {
         void commit() throws IOException {
             channel.force(true);
             channel.close();
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Publication.moveReplacing(temp, target);
         }
 
         void discard() {
