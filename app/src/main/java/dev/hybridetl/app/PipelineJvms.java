@@ -19,8 +19,8 @@ import java.util.Properties;
  * <p>Defensive by design: the worker's arguments and files belong to the processes placement and may change. A
  * worker started for one stage may name its stage directory (a directory holding {@value #WORKER_SPEC}) and its
  * index (the argument after it) on its command line; a worker started ahead of its stage (from a pool) gets them on
- * stdin, so its role is read from what it has mapped: its result queue, {@code <stage dir>/out-<index>-...}
- * (Linux's {@code /proc/PID/maps}). The stage's name is the {@code stageName} in the spec file. Whatever cannot be
+ * stdin, so its role is read from what it has mapped: its result ring, {@code <stage dir>/out-<index>-<incarnation>.ring}
+ * (in Linux's {@code /proc/PID/maps}). The stage's name is the {@code stageName} in the spec file. Whatever cannot be
  * read leaves a plainer role ("worker pid N"), never an error.
  */
 final class PipelineJvms {
@@ -28,9 +28,13 @@ final class PipelineJvms {
     static final String WORKER_MAIN = "dev.hybridetl.cpu.processes.WorkerMain";
     /** The worker specification file in a stage directory, with the stage's name. */
     private static final String WORKER_SPEC = "worker.properties";
-    /** A mapped file of a worker's result queue: {@code <stage dir>/out-<worker>-<incarnation>-<segment>/...}. */
+    /**
+     * A line of {@code /proc/PID/maps} naming a worker's result ring, {@code <stage dir>/out-<worker>-<incarnation>.ring}
+     * (ipc's {@code StageQueues.resultRing}; a string, because only cpu-stage may use ipc): group 1 the stage
+     * directory, group 2 the worker.
+     */
     private static final java.util.regex.Pattern RESULT_QUEUE =
-            java.util.regex.Pattern.compile(" (/\\S.*)/out-(\\d{1,9})-\\d+-\\d+/");
+            java.util.regex.Pattern.compile(" (/\\S.*)/out-(\\d{1,9})-\\d{1,19}\\.ring$");
 
     private PipelineJvms() {
     }
@@ -77,7 +81,7 @@ final class PipelineJvms {
         return Optional.of(fromMappedQueues(process.pid()));
     }
 
-    /** The worker's role from the result queue it has mapped, else "worker pid N". */
+    /** The worker's role from the result ring it has mapped, else "worker pid N". */
     private static Jvm fromMappedQueues(long pid) {
         Path maps = Path.of("/proc", Long.toString(pid), "maps");
         try (java.util.stream.Stream<String> lines = Files.lines(maps, StandardCharsets.UTF_8)) {

@@ -42,7 +42,9 @@ class FlowTest {
 
     @Test
     void shouldLeaveNoThreadsOrFileDescriptorsWhenRunCompletesOrIsCancelled() throws IOException {
-        String text = sample(60_000);
+        // Big enough that the cancelled run cannot finish between its first batch and the dispose (60,000 rows,
+        // 2 MB, sometimes did on a quiet machine, and then its output rightly existed).
+        String text = sample(600_000);
         Path in = TestRuns.write(dir.resolve("in.csv"), text);
 
         runAndWait(in, dir.resolve("out.csv"));

@@ -53,6 +53,15 @@ public final class ControlClaimer implements AutoCloseable {
         }
     }
 
+    /**
+     * The input segment of the latest published excerpt (0 before the first): the one the next claims most likely
+     * name, which a worker opens before it says it is ready.
+     */
+    public long latestSegment() {
+        long published = control.publishedCount();
+        return published == 0 ? 0 : buffer.getLongVolatile(ringEntryOffset(published - 1, control.ringCapacity));
+    }
+
     /** Marks the worker's claim done and counts it (after its result is appended). */
     public void completeClaim(int worker, int records) {
         int s = control.slot(worker);

@@ -11,30 +11,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Names and opens the Chronicle queues of one stage directory. Both sides (pipeline and workers) go through here, so
- * the settings match.
+ * Names the files of one stage directory and opens its Chronicle queues. Both sides (pipeline and workers) go
+ * through here, so the names and settings match.
  *
- * <p>Space is reclaimed by <em>segments</em>, not roll cycles: Chronicle only rolls by time (the shortest production
- * cycle is five minutes, longer than a whole run), so each writer moves to a fresh queue directory once it has
- * written {@code segmentBytes} into the current one, and a segment is deleted as soon as nothing in it is needed:
+ * <p>Input space is reclaimed by <em>segments</em>, not roll cycles: Chronicle only rolls by time (the shortest
+ * production cycle is five minutes, longer than a whole run), so the pipeline moves to a fresh queue directory once
+ * it has written {@code segmentBytes} into the current one, and a segment is deleted as soon as nothing in it is
+ * needed. Results go through one fixed-size {@link ResultRing} per worker incarnation instead, which is never
+ * reclaimed during a run because it is reused in place:
  * <pre>
  *   &lt;stage dir&gt;/
  *     owner.lock            PID of the owning pipeline (locked)
  *     control               ControlFileDescriptor: claims, index ring, heartbeats
  *     worker.properties     what a worker needs to build its transform
  *     in-0/ in-1/ ...       input segments (writer: pipeline; readers: workers, by index from the ring)
- *     out-W-I-0/ out-W-I-1/ result segments of worker W, incarnation I (writer: that process; reader: pipeline)
+ *     out-W-I.ring          results of worker W, incarnation I (writer: that process; reader: pipeline)
  * </pre>
- * A result segment ends with an END_OF_SEGMENT frame, so the reader knows to follow the writer to the next one. The
- * roll cycle inside a segment is daily; a segment that spans midnight simply has two cycle files.
+ * The roll cycle inside an input segment is daily; a segment that spans midnight simply has two cycle files.
  */
 public final class StageQueues {
     /**
-     * Default bytes a writer puts into one segment before moving to the next. Every mapped, touched page of the
-     * segments a process has open counts in its RSS (16 MiB kept the pipeline process of a 3M-row run at about
-     * 230 MB with -Xmx128m, where 64 MiB made it 360 MB), and a stage holds about one input segment and two result
-     * segments per worker at once: with 8 MiB, a 3M flights-route run on 2 workers peaked at 23 MB of /dev/shm
-     * (48 MB with 16 MiB), so the default fits a container's 64 MB /dev/shm with room to spare.
+     * Default bytes the pipeline puts into one input segment before moving to the next. Every mapped, touched page
+     * of the segments a process has open counts in its RSS (16 MiB kept the pipeline process of a 3M-row run at
+     * about 230 MB with -Xmx128m, where 64 MiB made it 360 MB), and a stage holds about one or two input segments
+     * at once besides its result rings, so the default fits a container's 64 MB /dev/shm with room to spare.
      */
     public static final long DEFAULT_SEGMENT_BYTES = 8L * 1024 * 1024;
     /** Mapping granularity: a frame must fit in a quarter of it (Chronicle's limit for one excerpt). */
@@ -47,8 +47,10 @@ public final class StageQueues {
         return stageDir.resolve("in-" + segment);
     }
 
-    public static Path resultSegment(Path stageDir, int worker, long incarnation, long segment) {
-        return stageDir.resolve("out-" + worker + "-" + incarnation + "-" + segment);
+    /** The result ring of worker {@code worker}'s incarnation {@code incarnation}. */
+    public static Path resultRing(Path stageDir, int worker, long incarnation) {
+        // The app's dump command tells a worker's role by this name in its /proc/PID/maps (PipelineJvms).
+        return stageDir.resolve("out-" + worker + "-" + incarnation + ".ring");
     }
 
     /** The control file of a stage directory. */

@@ -96,16 +96,35 @@ class BatchCodecTest {
     }
 
     @Test
-    void shouldRoundTripFailureAndEndOfSegmentFrames() {
+    void shouldRoundTripFailureFrames() {
         Bytes<?> bytes = Bytes.allocateElasticOnHeap();
         codec.encodeFailure(9, 1, "IllegalStateException: boom", bytes);
+        assertThat(bytes.readRemaining()).isEqualTo(codec.failureFrameBytes("IllegalStateException: boom"));
         BatchCodec.Frame failure = codec.decode(bytes);
         assertThat(failure.kind()).isEqualTo(BatchCodec.KIND_FAILURE);
         assertThat(failure.sequence()).isEqualTo(9);
         assertThat(failure.failure()).isEqualTo("IllegalStateException: boom");
-        bytes.clear();
-        codec.encodeEndOfSegment(bytes);
-        assertThat(codec.decode(bytes).kind()).isEqualTo(BatchCodec.KIND_END_OF_SEGMENT);
+        assertThat(bytes.readRemaining()).isZero();
+    }
+
+    @Test
+    void shouldEncodeTheSameBytesIntoAnExcerptAndIntoABuffer() {
+        RecordBatch in = RecordBatch.builder(12).add(3, "abc").add(4, "ünï")
+                .reject(new Reject(5, "bad", new byte[] {1, 2})).build();
+        Bytes<?> direct = Bytes.allocateElasticDirect();
+        Bytes<?> heap = Bytes.allocateElasticOnHeap();
+        codec.encode(BatchCodec.KIND_RESULT, in, 1, 77, direct);
+        codec.encode(BatchCodec.KIND_RESULT, in, 1, 77, heap);
+        org.agrona.ExpandableArrayBuffer buffer = new org.agrona.ExpandableArrayBuffer(256);
+        int size = codec.encode(BatchCodec.KIND_RESULT, in, 1, 77, buffer, 10);
+        assertThat(size).isEqualTo(BatchCodec.frameBytes(in));
+        byte[] fromBuffer = new byte[size];
+        buffer.getBytes(10, fromBuffer);
+        assertThat(direct.toByteArray()).isEqualTo(fromBuffer);
+        assertThat(heap.toByteArray()).isEqualTo(fromBuffer);
+        assertSameBatch(codec.decode(direct).batch(), in);
+        assertSameBatch(codec.decode(buffer, 10, size).batch(), in);
+        direct.releaseLast();
     }
 
     @Test

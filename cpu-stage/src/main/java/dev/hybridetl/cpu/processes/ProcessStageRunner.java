@@ -58,8 +58,7 @@ final class ProcessStageRunner implements StageRunner {
         this.settings = ctx.processSettings();
         this.queueDir = queueDir;
         this.control = control;
-        QueueSpace space = new QueueSpace(stage.name(), queueDir.path(), stageSettings.segmentBytes(),
-                stage.workers());
+        QueueSpace space = new QueueSpace(stageSettings, queueDir.path());
         this.conductor = new ConductorProxy(stage.name());
         this.supervisor = new WorkerSupervisor(stageSettings, control, launcher, space, conductor);
         this.conductorThread = new Thread(new StageConductor(stageSettings, ctx.metrics(), queueDir, control, space,
@@ -76,9 +75,8 @@ final class ProcessStageRunner implements StageRunner {
                     + " worker processes");
         }
         ProcessStageSettings stageSettings = ProcessStageSettings.conclude(ctx);
-        long segmentBytes = stageSettings.segmentBytes();
         // A default queue directory goes to /dev/shm only if the stage fits there with room to spare.
-        long wantedBytes = 2 * QueueSpace.reserveBytes(segmentBytes, stage.workers());
+        long wantedBytes = stageSettings.queueFootprintBytes() + 2 * stageSettings.queueReserveBytes();
         QueueDirectory queueDir = QueueDirectory.acquire(ctx.processSettings().queueDir(),
                 "stage-" + ctx.stageIndex(), wantedBytes);
         if (queueDir.fellBackFromShm()) {
@@ -92,7 +90,8 @@ final class ProcessStageRunner implements StageRunner {
             control = ControlPublisher.create(StageQueues.controlFile(queueDir.path()), stageSettings.ringCapacity(),
                     stage.workers());
             meters = WorkerMeters.register(queueDir.path(), stage.name(), stage.workers(), ctx.registry());
-            new WorkerSpec(stage.name(), stage.pluginId(), stage.config(), ctx.header(), segmentBytes)
+            new WorkerSpec(stage.name(), stage.pluginId(), stage.config(), ctx.header(),
+                    stageSettings.resultRingBytes())
                     .write(StageQueues.workerSpecFile(queueDir.path()));
         } catch (Throwable e) {
             if (control != null) {

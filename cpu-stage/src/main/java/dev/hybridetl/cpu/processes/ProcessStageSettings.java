@@ -2,6 +2,7 @@ package dev.hybridetl.cpu.processes;
 
 import dev.hybridetl.api.Stage;
 import dev.hybridetl.api.spi.StageRunnerContext;
+import dev.hybridetl.ipc.ResultRing;
 import dev.hybridetl.ipc.StageQueues;
 
 /**
@@ -21,7 +22,8 @@ import dev.hybridetl.ipc.StageQueues;
  *
  * @param stageName                the stage, for messages
  * @param workers                  worker processes (slots)
- * @param segmentBytes             bytes a writer puts into one queue segment before moving to the next
+ * @param segmentBytes             bytes the pipeline puts into one input segment before moving to the next
+ * @param resultRingBytes          capacity of each worker's result ring (a power of two)
  * @param ringCapacity             index-ring entries of the control file: above the in-flight window
  * @param batchTimeoutMs           longest one batch may hold a worker before it is killed and the batch suspected
  * @param heartbeatTimeoutMs       longest a ready worker may go without a heartbeat before it is killed
@@ -37,13 +39,16 @@ import dev.hybridetl.ipc.StageQueues;
  * @param stopGraceMs              how long workers get to exit after the stop flag before they are killed
  * @param killWaitMs               how long to wait for killed workers to be reaped
  */
-record ProcessStageSettings(String stageName, int workers, long segmentBytes, int ringCapacity, long batchTimeoutMs,
+record ProcessStageSettings(String stageName, int workers, long segmentBytes, int resultRingBytes, int ringCapacity,
+                            long batchTimeoutMs,
                             long heartbeatTimeoutMs, long workerStartTimeoutMs, int maxStartFailures,
                             long noReadyWorkerTimeoutMs, int poisonDeaths, int maxExternalKills,
                             long restartBackoffFirstMs, long restartBackoffMaxMs, long superviseIntervalMs,
                             long housekeepingIntervalMs, long stopGraceMs, long killWaitMs) {
-    /** System property: bytes per queue segment (tests use small values to exercise reclamation). */
+    /** System property: bytes per input segment (tests use small values to exercise reclamation). */
     static final String SEGMENT_BYTES_PROPERTY = "hybridetl.ipc.segmentBytes";
+    /** System property: capacity of each worker's result ring, a power of two (tests use small ones to fragment). */
+    static final String RESULT_RING_BYTES_PROPERTY = "hybridetl.ipc.resultRingBytes";
     /** Smallest segment: a frame must fit (see StageQueues' block size) and a tiny one only churns directories. */
     static final long MIN_SEGMENT_BYTES = 16 * 1024;
 
@@ -51,6 +56,7 @@ record ProcessStageSettings(String stageName, int workers, long segmentBytes, in
         require(workers >= 1, "workers", workers, "at least 1");
         require(segmentBytes >= MIN_SEGMENT_BYTES, SEGMENT_BYTES_PROPERTY, segmentBytes,
                 "at least " + MIN_SEGMENT_BYTES);
+        ResultRing.checkCapacity(RESULT_RING_BYTES_PROPERTY, resultRingBytes);
         require(ringCapacity >= 1, "ringCapacity", ringCapacity, "at least 1");
         require(batchTimeoutMs > 0, "batchTimeoutMs", batchTimeoutMs, "positive");
         require(heartbeatTimeoutMs > WorkerMain.HEARTBEAT_INTERVAL_MS, "heartbeatTimeoutMs", heartbeatTimeoutMs,
@@ -76,8 +82,22 @@ record ProcessStageSettings(String stageName, int workers, long segmentBytes, in
         Stage stage = ctx.stage();
         return new ProcessStageSettings(stage.name(), stage.workers(),
                 Long.getLong(SEGMENT_BYTES_PROPERTY, StageQueues.DEFAULT_SEGMENT_BYTES),
+                Integer.getInteger(RESULT_RING_BYTES_PROPERTY, ResultRing.DEFAULT_CAPACITY_BYTES),
                 ringCapacity(ctx.maxInFlightBatches(), stage.workers()), stage.batchTimeout().toMillis(),
                 5_000, 20_000, 3, 60_000, 2, 5, 100, 5_000, 20, 1_000, 1_000, 5_000);
+    }
+
+    /**
+     * Free bytes the stage needs in its queue directory to go on appending: the next input segment, and the result
+     * ring of a worker that restarts (its old ring is deleted only once the new incarnation runs).
+     */
+    long queueReserveBytes() {
+        return segmentBytes + ResultRing.fileBytes(resultRingBytes);
+    }
+
+    /** Bytes the stage occupies in its queue directory: every worker's ring, two input segments (one finishing). */
+    long queueFootprintBytes() {
+        return workers * ResultRing.fileBytes(resultRingBytes) + 2 * segmentBytes;
     }
 
     /** The ring must hold every batch in flight, plus re-deliveries and halves of split batches. */

@@ -14,9 +14,8 @@ import java.util.concurrent.TimeUnit;
  * message, never as the SIGBUS a write into a mapped page of a full tmpfs becomes (the JVM reports that as
  * {@code InternalError: a fault occurred in a recent unsafe memory access operation}).
  *
- * <p>The conductor asks before each append. Below {@link #reserveBytes()} free — room for the input segment being
- * written and for one result segment per worker, what the stage can still write before anything is reclaimed — it
- * stops appending, which stalls the source through the in-flight window while workers drain their queues and
+ * <p>The conductor asks before each append. Below {@link #reserveBytes()} free — room for the next input segment and
+ * for the result ring of a restarting worker ({@link ProcessStageSettings#queueReserveBytes()}) — it stops appending, which stalls the source through the in-flight window while workers drain their queues and
  * finished segments are deleted. If the room does not come back within {@link #WAIT_NS}, the stage fails with a
  * message that names the directory, the space and the settings to change.
  *
@@ -29,6 +28,8 @@ final class QueueSpace {
     private final String stageName;
     private final Path dir;
     private final long reserveBytes;
+    /** What the whole stage takes: its rings and segments, and the reserve. */
+    private final long neededBytes;
     /** The file system is smaller than the stage needs: waiting for space cannot help. Fixed once known. */
     private final boolean tooSmall;
     /**
@@ -39,12 +40,13 @@ final class QueueSpace {
     private long pausedSinceNanos = -1;
     private long pauses;
 
-    QueueSpace(String stageName, Path dir, long segmentBytes, int workers) {
-        this.stageName = stageName;
+    QueueSpace(ProcessStageSettings settings, Path dir) {
+        this.stageName = settings.stageName();
         this.dir = dir;
-        this.reserveBytes = reserveBytes(segmentBytes, workers);
+        this.reserveBytes = settings.queueReserveBytes();
         long totalBytes = QueueDirectory.totalBytes(dir);
-        this.tooSmall = totalBytes >= 0 && totalBytes < reserveBytes;
+        this.neededBytes = settings.queueFootprintBytes() + reserveBytes;
+        this.tooSmall = totalBytes >= 0 && totalBytes < neededBytes;
         FileStore found;
         try {
             found = Files.getFileStore(dir);
@@ -61,11 +63,6 @@ final class QueueSpace {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
-    }
-
-    /** What a stage needs free in its queue directory: one input segment and one result segment per worker. */
-    static long reserveBytes(long segmentBytes, int workers) {
-        return segmentBytes * (1L + workers);
     }
 
     long reserveBytes() {
@@ -104,10 +101,11 @@ final class QueueSpace {
     PipelineException full(long freeBytes) {
         long free = freeBytes >= 0 ? freeBytes : usableBytes();
         return new PipelineException("stage '" + stageName + "': the queue directory " + dir + " is out of space ("
-                + mib(free) + " MiB free, the stage needs about " + mib(reserveBytes) + " MiB): give it more room"
+                + mib(free) + " MiB free, the stage needs about " + mib(neededBytes) + " MiB): give it more room"
                 + " (a container's /dev/shm: docker run --shm-size=256m), or put the queues elsewhere with"
-                + " --queue-dir DIR (ProcessSettings.withQueueDir), or use fewer workers or smaller queue segments"
-                + " (-Dhybridetl.ipc.segmentBytes=1048576)");
+                + " --queue-dir DIR (ProcessSettings.withQueueDir), or use fewer workers, smaller input segments"
+                + " (-D" + ProcessStageSettings.SEGMENT_BYTES_PROPERTY + "=1048576) or smaller result rings (-D"
+                + ProcessStageSettings.RESULT_RING_BYTES_PROPERTY + "=1048576)");
     }
 
     /**
@@ -116,6 +114,11 @@ final class QueueSpace {
      */
     static boolean isMappedFileFault(Throwable t) {
         return t instanceof InternalError && String.valueOf(t.getMessage()).contains("unsafe memory access");
+    }
+
+    /** A write refused for want of space (ENOSPC): creating a result ring in a full directory. */
+    static boolean isOutOfSpace(Throwable t) {
+        return t instanceof IOException && String.valueOf(t.getMessage()).contains("No space left on device");
     }
 
     private static long mib(long bytes) {

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The pipeline-side agent of a process stage: one dedicated thread ({@code etl-<stage>-conductor}, never the event
  * loop) that runs the duty cycle over the stage's queues. It takes commands through its {@link ConductorProxy},
- * appends batches through its {@link InputWriter}, reads every worker's results through a {@link ResultReader} (the
+ * appends batches through its {@link InputWriter}, reads every worker's result ring through a {@link ResultReader} (the
  * adapter), keeps what is unanswered in its {@link PendingBatchTable}, and leaves the worker processes to the
  * {@link WorkerSupervisor}, whose blocking work runs on its own thread.
  *
@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  *       setting, if one record does not fit. A worker killed from outside (SIGKILL/SIGTERM we did not send) does not
  *       count against its batch, unless it happens {@link ProcessStageSettings#maxExternalKills()} times.</li>
  *   <li><b>Space.</b> Before each append the {@link QueueSpace} is asked; input segments are deleted by the
- *       {@link InputWriter}, result segments by their {@link ResultReader}.</li>
+ *       {@link InputWriter}; a worker's result ring is reused in place and deleted with its incarnation.</li>
  * </ul>
  */
 final class StageConductor implements Runnable {

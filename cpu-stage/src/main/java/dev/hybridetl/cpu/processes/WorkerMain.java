@@ -10,8 +10,8 @@ import dev.hybridetl.api.Transforms;
 import dev.hybridetl.ipc.BatchCodec;
 import dev.hybridetl.ipc.ControlClaimer;
 import dev.hybridetl.ipc.ControlFileDescriptor;
+import dev.hybridetl.ipc.ResultRing;
 import dev.hybridetl.ipc.StageQueues;
-import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * Entry point of a worker JVM. It starts before it knows its stage and waits for an assignment, one line on stdin:
  * {@code <stage dir> TAB <worker index> TAB <incarnation>} ({@link WorkerAssignment}). For each, it builds the
  * stage's transform from its plugin id ({@code worker.properties} in the stage directory, see {@link WorkerSpec}),
- * claims batches from the input queue, transforms them and appends the results to its own result queue until the
- * pipeline sets the stop flag; then it closes its queues and the transform, sets its state to stopped (only now:
+ * claims batches from the input queue, transforms them and writes the results into its own {@link ResultRing} until
+ * the pipeline sets the stop flag; then it closes its queues and the transform, sets its state to stopped (only now:
  * stopped means "clean, reusable") and waits for the next assignment. End of stdin ends the JVM (exit 0): so a
  * worker can be started early, before the stage's queues exist, and a {@link ProcessWorkerPool} can reuse it.
  *
@@ -40,11 +40,11 @@ import java.util.concurrent.TimeUnit;
  * every {@value #HEARTBEAT_INTERVAL_MS} ms while the worker has a stage and halts the JVM as soon as the parent
  * process is gone, so a worker never outlives a pipeline killed with {@code kill -9}, idle or not. Exit codes: 0
  * stdin ended, 1 could not start, 2 lost its parent, 3 an input excerpt could not be read, 4 the transform failed to
- * open, 5 the transform failed to close, 6 out of memory, 7 its result queue's file system is full (a SIGBUS on the
- * mapped file). Codes 4 and 5 are the transform's own failures: the supervisor fails the run at once instead of
- * restarting (a restart would fail the same way). A failure of {@code process} is not an exit: it is reported as a
- * failure frame for its batch and fails the run with the worker's message. Every failure ends the JVM, so a worker
- * that failed is never reused.
+ * open, 5 the transform failed to close, 6 out of memory, 7 its queue directory's file system is full (no room for
+ * its result ring, or a SIGBUS on a mapped file). Codes 4 and 5 are the transform's own failures: the supervisor
+ * fails the run at once instead of restarting (a restart would fail the same way). A failure of {@code process} is
+ * not an exit: it is reported as a failure frame for its batch and fails the run with the worker's message. Every
+ * failure ends the JVM, so a worker that failed is never reused.
  */
 public final class WorkerMain {
     static final long HEARTBEAT_INTERVAL_MS = 200;
@@ -72,10 +72,7 @@ public final class WorkerMain {
     private SingleChronicleQueue input;
     private ExcerptTailer inputTailer;
     private long inputSegment = -1;
-    private SingleChronicleQueue output;
-    private ExcerptAppender outputAppender;
-    private long outputSegment;
-    private long outputSegmentBytes;
+    private ResultRing output;
     /** A batch ran it out of memory (reported as a failure frame): the stage goes on, the JVM is not reused. */
     private boolean ranOutOfMemory;
 
@@ -142,7 +139,7 @@ public final class WorkerMain {
         } catch (Throwable t) {
             report(worker, "failed: " + t, t);
             return t instanceof OutOfMemoryError ? EXIT_OUT_OF_MEMORY
-                    : QueueSpace.isMappedFileFault(t) ? EXIT_QUEUE_FULL : EXIT_START_FAILED;
+                    : QueueSpace.isMappedFileFault(t) || QueueSpace.isOutOfSpace(t) ? EXIT_QUEUE_FULL : EXIT_START_FAILED;
         } finally {
             watchdog.detach();
             if (telemetry != null) {
@@ -242,8 +239,8 @@ public final class WorkerMain {
         }
         int code;
         try {
-            output = StageQueues.open(StageQueues.resultSegment(stageDir, worker, incarnation, 0));
-            outputAppender = output.createAppender();
+            output = ResultRing.create(StageQueues.resultRing(stageDir, worker, incarnation), spec.resultRingBytes());
+            openCurrentInput();
             control.setState(worker, ControlFileDescriptor.STATE_READY);
             code = loop(transform);
         } catch (Throwable t) {
@@ -300,31 +297,62 @@ public final class WorkerMain {
                 outputSize.learn(in, result);
                 long busyNanos = System.nanoTime() - t0;
                 telemetry.batchDone(in.size(), result.size(), busyNanos);
-                appendResult(dc -> codec.encode(BatchCodec.KIND_RESULT, result, frame.attempt(), busyNanos,
-                        dc.wire().bytes()), BatchCodec.frameBytes(result));
+                if (!appendResult((int) BatchCodec.frameBytes(result), (buffer, offset) -> codec.encode(
+                        BatchCodec.KIND_RESULT, result, frame.attempt(), busyNanos, buffer, offset))) {
+                    return 0; // stopped while the ring was full: the pipeline is going away
+                }
             } catch (Throwable e) {
                 // Any Throwable: an Error from a transform (StackOverflowError, NoClassDefFoundError, an
                 // AssertionError) is a failure of this batch's code, not of the worker, so it must not be mistaken
                 // for a crash and retried until the batch is quarantined as poison.
                 ranOutOfMemory |= e instanceof OutOfMemoryError;
                 String msg = failureMessage(e);
-                appendResult(dc -> codec.encodeFailure(in.sequence(), frame.attempt(), msg, dc.wire().bytes()),
-                        msg.length() + 64L);
+                if (!appendResult(codec.failureFrameBytes(msg), (buffer, offset) -> codec.encodeFailure(
+                        in.sequence(), frame.attempt(), msg, buffer, offset))) {
+                    return 0;
+                }
             }
             control.completeClaim(worker, in.size());
         }
         return 0;
     }
 
+    /**
+     * Opens the input segment being written now, before the worker says it is ready: opening a worker's first
+     * Chronicle queue loads and initialises much of Chronicle (hundreds of milliseconds in a cold JVM on a loaded
+     * machine), and that must not be counted against the first batch it claims, whose timeout clock is running.
+     * Only a head start: the segment may be gone by the time the worker claims, and then the claim opens its own.
+     */
+    private void openCurrentInput() {
+        long segment = control.latestSegment();
+        if (java.nio.file.Files.isDirectory(StageQueues.inputSegment(stageDir, segment))) {
+            try {
+                openInput(segment);
+            } catch (IOException | RuntimeException e) {
+                closeInput(); // deleted meanwhile: the first claim opens the segment it names
+            }
+        }
+    }
+
+    private void openInput(long segment) throws IOException {
+        closeInput();
+        input = StageQueues.open(StageQueues.inputSegment(stageDir, segment));
+        inputTailer = input.createTailer();
+        inputSegment = segment;
+    }
+
+    private void closeInput() {
+        if (input != null) {
+            inputTailer.close();
+            input.close();
+            input = null;
+            inputSegment = -1;
+        }
+    }
+
     private BatchCodec.Frame readInput(long segment, long index) throws IOException {
         if (segment != inputSegment) {
-            if (input != null) {
-                inputTailer.close();
-                input.close();
-            }
-            input = StageQueues.open(StageQueues.inputSegment(stageDir, segment));
-            inputTailer = input.createTailer();
-            inputSegment = segment;
+            openInput(segment);
         }
         long deadline = System.nanoTime() + READ_RETRY_NS;
         do {
@@ -341,37 +369,17 @@ public final class WorkerMain {
         return null;
     }
 
-    private interface FrameWriter {
-        void write(DocumentContext dc);
-    }
-
-    private void appendResult(FrameWriter writer, long frameBytes) throws IOException {
-        if (outputSegmentBytes > 0 && outputSegmentBytes + frameBytes > spec.segmentBytes()) {
-            SingleChronicleQueue next = StageQueues.open(StageQueues.resultSegment(stageDir, worker, incarnation,
-                    outputSegment + 1));
-            try (DocumentContext dc = outputAppender.writingDocument()) {
-                codec.encodeEndOfSegment(dc.wire().bytes());
-            }
-            outputAppender.close();
-            output.close();
-            output = next;
-            outputAppender = next.createAppender();
-            outputSegment++;
-            outputSegmentBytes = 0;
-        }
-        try (DocumentContext dc = outputAppender.writingDocument()) {
-            writer.write(dc);
-        }
-        outputSegmentBytes += frameBytes;
+    /**
+     * Writes one result frame, waiting while the ring is full (the conductor reads it on every duty cycle, so that
+     * is brief); false if the pipeline asked the worker to stop meanwhile.
+     */
+    private boolean appendResult(int frameBytes, ResultRing.FrameEncoder encoder) {
+        return output.write(frameBytes, encoder, idle, control::stopRequested);
     }
 
     private void closeQueues() {
-        if (inputTailer != null) {
-            inputTailer.close();
-            input.close();
-        }
-        if (outputAppender != null) {
-            outputAppender.close();
+        closeInput();
+        if (output != null) {
             output.close();
         }
     }

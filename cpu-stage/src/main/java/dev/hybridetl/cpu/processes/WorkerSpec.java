@@ -15,9 +15,9 @@ import java.util.Properties;
  * What a worker needs to build its transform, passed as a 0600 properties file in the stage directory rather than
  * on the command line: no shell quoting, no length limit, and the configuration is not visible in {@code ps}.
  *
- * @param segmentBytes bytes a worker writes into one result segment before it moves to the next
+ * @param resultRingBytes capacity of the result ring each worker creates ({@link dev.hybridetl.ipc.ResultRing})
  */
-record WorkerSpec(String stageName, String pluginId, Map<String, String> config, String header, long segmentBytes) {
+record WorkerSpec(String stageName, String pluginId, Map<String, String> config, String header, int resultRingBytes) {
     private static final String CONFIG_PREFIX = "config.";
 
     void write(Path file) throws IOException {
@@ -25,7 +25,7 @@ record WorkerSpec(String stageName, String pluginId, Map<String, String> config,
         p.setProperty("stageName", stageName);
         p.setProperty("pluginId", pluginId);
         p.setProperty("header", header);
-        p.setProperty("segmentBytes", Long.toString(segmentBytes));
+        p.setProperty("resultRingBytes", Integer.toString(resultRingBytes));
         config.forEach((k, v) -> p.setProperty(CONFIG_PREFIX + k, v));
         QueueDirectory.createPrivateFile(file);
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -45,7 +45,7 @@ record WorkerSpec(String stageName, String pluginId, Map<String, String> config,
             }
         }
         return new WorkerSpec(required(p, "stageName", file), required(p, "pluginId", file), config,
-                required(p, "header", file), Long.parseLong(required(p, "segmentBytes", file)));
+                required(p, "header", file), Integer.parseInt(required(p, "resultRingBytes", file)));
     }
 
     private static String required(Properties p, String key, Path file) {
