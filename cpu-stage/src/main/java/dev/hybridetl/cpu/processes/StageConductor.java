@@ -9,7 +9,6 @@ import dev.hybridetl.ipc.BatchCodec;
 import dev.hybridetl.ipc.ControlFileDescriptor;
 import dev.hybridetl.ipc.ControlPublisher;
 import dev.hybridetl.ipc.QueueDirectory;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li><b>One owner.</b> The queue handles and the pending table belong to this thread; no locks. Chronicle's
  *       single-threaded appenders and tailers stay on one thread.</li>
- *   <li><b>Idle.</b> An Agrona {@link BackoffIdleStrategy} that spins briefly, yields, then parks up to 1 ms: a
- *       result waits at most about a millisecond, and an idle stage costs little CPU on a 2-core machine.</li>
+ *   <li><b>Idle.</b> {@link DutyCycleIdle}: spins briefly, yields, then parks up to 1 ms: a result waits at most
+ *       about a millisecond, and an idle stage costs little CPU on a 2-core machine.</li>
  *   <li><b>No loss, no duplicate.</b> Every batch stays pending until its first result arrives; later results for
  *       the same sequence are dropped. When a worker dies, its result queue is drained first, then the claim left
  *       in its control slot names the one batch it held, which is re-appended.</li>
@@ -83,8 +82,7 @@ final class StageConductor implements Runnable {
 
     @Override
     public void run() {
-        IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
-                TimeUnit.MILLISECONDS.toNanos(1));
+        IdleStrategy idle = DutyCycleIdle.create();
         try {
             input.open();
             while (proxy.running()) {

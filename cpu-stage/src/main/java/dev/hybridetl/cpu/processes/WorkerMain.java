@@ -15,7 +15,6 @@ import dev.hybridetl.ipc.StageQueues;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.BufferedReader;
@@ -67,8 +66,7 @@ public final class WorkerMain {
     private final WorkerTelemetry telemetry;
     private final BatchCodec codec = new BatchCodec();
     private final OutputSizeEstimate outputSize = new OutputSizeEstimate();
-    private final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
-            TimeUnit.MILLISECONDS.toNanos(1));
+    private final IdleStrategy idle = DutyCycleIdle.create();
     private SingleChronicleQueue input;
     private ExcerptTailer inputTailer;
     private long inputSegment = -1;
