@@ -277,7 +277,7 @@ public final class WorkerMain {
      * Claims batches until the pipeline says stop. The body is a method of its own, {@link #processClaim}, because
      * this loop runs once per stage: the JIT compiles a loop that is entered once only by on-stack replacement, after
      * tens of thousands of back-edges, which a 3M-row run (700 batches a worker, most iterations parked) never
-     * reaches, so the whole body ran in the interpreter (seen in a profile of a 30M-row run: about 5% of the
+     * reaches, so the whole body ran in the interpreter (a profile of a 30M-row run found several per cent of the
      * workers' CPU in interpreted frames). A method called once per batch is compiled after a few hundred calls.
      */
     private int loop(Transform transform) throws IOException {
