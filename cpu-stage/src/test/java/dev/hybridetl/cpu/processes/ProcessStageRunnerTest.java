@@ -74,6 +74,31 @@ class ProcessStageRunnerTest {
     }
 
     @Test
+    void shouldCarryResultFramesLargerThanARingMessageThroughTheSmallestRing() throws Exception {
+        // The smallest ring (64 KiB) takes messages up to 8 KiB; these batches' results are about 40 KiB each, so
+        // every result crosses in fragments, and the run as a whole wraps the ring a dozen times.
+        List<String> lines = IntStream.range(0, 2000)
+                .mapToObj(i -> "row " + i + " " + "payload-".repeat(50) + (i * 7919))
+                .collect(Collectors.toList());
+        System.setProperty(ProcessStageSettings.RESULT_RING_BYTES_PROPERTY, Integer.toString(64 * 1024));
+        try {
+            Path queueDir = tmp.resolve("queues");
+            MemorySink sink = new MemorySink();
+            Pipeline.builder()
+                    .source(MemorySource.of("id,text", lines).withLinesPerBatch(100))
+                    .stage(Stage.plugin("test-kit-upper").withPlacement(Placement.PROCESSES).withWorkers(2))
+                    .sink(sink)
+                    .processSettings(ProcessSettings.defaults().withQueueDir(queueDir))
+                    .build().run();
+
+            assertThat(sink.records()).containsExactlyElementsOf(expected(lines));
+            assertThat(queueDir).as("queue directory removed after success").doesNotExist();
+        } finally {
+            System.clearProperty(ProcessStageSettings.RESULT_RING_BYTES_PROPERTY);
+        }
+    }
+
+    @Test
     void shouldCompleteWithoutLossOrDuplicateWhenAWorkerIsKilledMidRun() throws Exception {
         MemorySink sink = new MemorySink();
         PipelineRun run = pipeline("slow", Stage.plugin("test-kit-upper").withConfig("delayMs", "40"), sink,
