@@ -5,8 +5,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -112,10 +110,7 @@ public final class ControlFileDescriptor {
         }
 
         static Mapping open(Path file) throws IOException {
-            if (!Files.isRegularFile(file)) {
-                throw new IOException("no control file at " + file);
-            }
-            return new Mapping(IoUtil.mapExistingFile(file.toFile(), FileChannel.MapMode.READ_WRITE, "control"));
+            return new Mapping(QueueDirectory.openMapped(file, "control"));
         }
 
         /** Offset of worker {@code worker}'s slot. */

@@ -1,11 +1,8 @@
 package dev.hybridetl.ipc;
 
-import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 import static dev.hybridetl.ipc.ControlFileDescriptor.*;
@@ -37,11 +34,7 @@ public final class ControlPublisher implements AutoCloseable {
             throw new IllegalArgumentException("ringCapacity and workerSlots must be positive, were " + ringCapacity
                     + " and " + workerSlots);
         }
-        QueueDirectory.createPrivateFile(file);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(fileBytes(ringCapacity, workerSlots));
-        }
-        var mapped = IoUtil.mapExistingFile(file.toFile(), FileChannel.MapMode.READ_WRITE, "control");
+        var mapped = QueueDirectory.createMapped(file, fileBytes(ringCapacity, workerSlots), "control");
         UnsafeBuffer b = new UnsafeBuffer(mapped);
         b.putInt(RING_CAPACITY_OFFSET, ringCapacity);
         b.putInt(WORKER_SLOTS_OFFSET, workerSlots);

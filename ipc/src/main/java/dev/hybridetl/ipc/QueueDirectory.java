@@ -1,8 +1,11 @@
 package dev.hybridetl.ipc;
 
+import org.agrona.IoUtil;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -239,6 +242,35 @@ public final class QueueDirectory implements AutoCloseable {
     /** Creates an empty file with mode 0600 from the start. */
     public static void createPrivateFile(Path file) throws IOException {
         Files.createFile(file, fileAttributes());
+    }
+
+    /**
+     * Creates {@code file} (mode 0600 from the start), {@code bytes} long, and maps it read-write: the one way every
+     * shared file of a stage (control file, worker counters, result rings) comes to be. The bytes are written as
+     * zeros, not merely sized: on tmpfs a sparse file's pages are allocated by the first write into the mapping, and
+     * on a full file system that write is a SIGBUS that kills the JVM; written here, the same lack of space is an
+     * {@code IOException} ("No space left on device") at creation, which the caller can report.
+     *
+     * @throws IOException if the file exists, or there is no room for it
+     */
+    public static MappedByteBuffer createMapped(Path file, long bytes, String what) throws IOException {
+        createPrivateFile(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(bytes, 64 * 1024));
+            for (long at = 0; at < bytes; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - at));
+                at += channel.write(zeros, at);
+            }
+        }
+        return openMapped(file, what);
+    }
+
+    /** Maps an existing shared file read-write; {@code what} names it in the error if it is not there. */
+    public static MappedByteBuffer openMapped(Path file, String what) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no " + what + " file at " + file);
+        }
+        return IoUtil.mapExistingFile(file.toFile(), FileChannel.MapMode.READ_WRITE, what);
     }
 
     /** Re-applies 0700 to every directory and 0600 to every file of the tree; files vanishing meanwhile are fine. */

@@ -11,9 +11,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
@@ -99,22 +97,12 @@ public final class ResultRing implements AutoCloseable {
      */
     public static ResultRing create(Path file, int capacityBytes) throws IOException {
         checkCapacity("result ring capacity", capacityBytes);
-        QueueDirectory.createPrivateFile(file);
-        long length = fileBytes(capacityBytes);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            // Written, not just sized: a sparse file on a full tmpfs would be found out by a SIGBUS on first write.
-            byte[] zeros = new byte[64 * 1024];
-            for (long at = 0; at < length; at += zeros.length) {
-                raf.write(zeros, 0, (int) Math.min(zeros.length, length - at));
-            }
-        }
-        return open(file);
+        return new ResultRing(file, QueueDirectory.createMapped(file, fileBytes(capacityBytes), "result ring"));
     }
 
     /** Maps an existing ring (the reader, once the writer is ready). */
     public static ResultRing open(Path file) throws IOException {
-        return new ResultRing(file, IoUtil.mapExistingFile(file.toFile(), FileChannel.MapMode.READ_WRITE,
-                "result ring"));
+        return new ResultRing(file, QueueDirectory.openMapped(file, "result ring"));
     }
 
     public Path file() {

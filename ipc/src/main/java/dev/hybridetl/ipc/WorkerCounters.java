@@ -8,11 +8,8 @@ import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -109,11 +106,8 @@ public final class WorkerCounters implements AutoCloseable {
         }
         int valuesBytes = workers * FIELDS * CountersReader.COUNTER_LENGTH;
         int metadataBytes = workers * FIELDS * CountersReader.METADATA_LENGTH;
-        QueueDirectory.createPrivateFile(file);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength((long) HEADER_BYTES + valuesBytes + metadataBytes);
-        }
-        MappedByteBuffer mapped = IoUtil.mapExistingFile(file.toFile(), FileChannel.MapMode.READ_WRITE, "counters");
+        MappedByteBuffer mapped = QueueDirectory.createMapped(file, (long) HEADER_BYTES + valuesBytes + metadataBytes,
+                "counters");
         CountersManager manager = new CountersManager(new UnsafeBuffer(mapped, HEADER_BYTES + valuesBytes,
                 metadataBytes), new UnsafeBuffer(mapped, HEADER_BYTES, valuesBytes), StandardCharsets.US_ASCII);
         for (int w = 0; w < workers; w++) {
@@ -133,10 +127,7 @@ public final class WorkerCounters implements AutoCloseable {
 
     /** Maps an existing counters file (a worker's view). */
     public static WorkerCounters open(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("no worker counters file at " + file);
-        }
-        return new WorkerCounters(IoUtil.mapExistingFile(file.toFile(), FileChannel.MapMode.READ_WRITE, "counters"));
+        return new WorkerCounters(QueueDirectory.openMapped(file, "worker counters"));
     }
 
     /** Worker positions in this file. */

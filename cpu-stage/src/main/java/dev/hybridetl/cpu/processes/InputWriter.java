@@ -66,18 +66,23 @@ final class InputWriter implements AutoCloseable {
         return claim;
     }
 
-    /** The batch's latest excerpt is no longer needed where it is (answered, or about to be re-appended). */
+    /**
+     * The batch's latest excerpt is no longer needed where it is (answered, or about to be re-appended). A finished
+     * segment whose last live excerpt this was is deleted at once; the segment being written is left to
+     * {@link #roll}.
+     */
     void release(PendingBatch p) {
         if (p.segment >= 0) {
             if (liveExcerptsBySegment.merge(p.segment, -1, Integer::sum) == 0 && p.segment < segment) {
-                reclaim();
+                liveExcerptsBySegment.remove(p.segment);
+                QueueDirectory.deleteTree(StageQueues.inputSegment(stageDir, p.segment));
             }
             p.segment = -1;
         }
     }
 
-    /** Deletes every finished segment without live excerpts. */
-    void reclaim() {
+    /** Deletes every finished segment without live excerpts (when the writer moves on, the one it leaves may be). */
+    private void reclaim() {
         Iterator<Map.Entry<Long, Integer>> it = liveExcerptsBySegment.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Long, Integer> e = it.next();

@@ -35,7 +35,7 @@ import dev.hybridetl.ipc.StageQueues;
  * @param restartBackoffFirstMs    backoff before the second consecutive restart of a crashing slot (then doubling)
  * @param restartBackoffMaxMs      longest restart backoff
  * @param superviseIntervalMs      how often the supervisor checks its processes
- * @param housekeepingIntervalMs   how often the conductor reclaims input segments and re-secures the directory
+ * @param housekeepingIntervalMs   how often the conductor re-secures the directory (segments are deleted as they empty)
  * @param stopGraceMs              how long workers get to exit after the stop flag before they are killed
  * @param killWaitMs               how long to wait for killed workers to be reaped
  */

@@ -130,7 +130,6 @@ final class StageConductor implements Runnable {
         long now = System.nanoTime();
         if (now - nextHousekeepingNanos >= 0) {
             nextHousekeepingNanos = now + TimeUnit.MILLISECONDS.toNanos(settings.housekeepingIntervalMs());
-            input.reclaim();
             queueDir.secure();
         }
         return work;

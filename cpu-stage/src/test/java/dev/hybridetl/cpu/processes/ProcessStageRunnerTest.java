@@ -46,7 +46,7 @@ class ProcessStageRunnerTest {
 
     @BeforeAll
     static void smallSegments() {
-        // 16 KiB segments: every run rolls input and result queues many times, so reclamation is exercised.
+        // 16 KiB segments: every run rolls the input queue many times, so reclamation is exercised.
         System.setProperty(ProcessStageSettings.SEGMENT_BYTES_PROPERTY, Integer.toString(16 * 1024));
     }
 
@@ -96,6 +96,37 @@ class ProcessStageRunnerTest {
         } finally {
             System.clearProperty(ProcessStageSettings.RESULT_RING_BYTES_PROPERTY);
         }
+    }
+
+    @Test
+    void shouldDeleteInputSegmentsWhileTheRunGoesOn() throws Exception {
+        List<String> lines = IntStream.range(0, 20_000).mapToObj(i -> "row " + i + " flight ab" + (i % 97))
+                .collect(Collectors.toList());
+        Path queueDir = tmp.resolve("queues");
+        MemorySink sink = new MemorySink();
+        PipelineRun run = Pipeline.builder()
+                .source(MemorySource.of("id,text", lines).withLinesPerBatch(100))
+                .stage(Stage.plugin("test-kit-upper").withConfig("delayMs", "5").withPlacement(Placement.PROCESSES)
+                        .withWorkers(2))
+                .sink(sink)
+                .processSettings(ProcessSettings.defaults().withQueueDir(queueDir))
+                .build().start();
+        int mostAtOnce = 0;
+        long highestSegment = -1;
+        while (!run.completion().isDone()) {
+            List<Long> segments = inputSegments(queueDir);
+            mostAtOnce = Math.max(mostAtOnce, segments.size());
+            for (long segment : segments) {
+                highestSegment = Math.max(highestSegment, segment);
+            }
+            Thread.sleep(5);
+        }
+        run.await(Duration.ofSeconds(60));
+
+        assertThat(sink.records()).containsExactlyElementsOf(expected(lines));
+        assertThat(highestSegment).as("16 KiB segments written").isGreaterThanOrEqualTo(20);
+        // The window holds 6 batches of ~2.3 KiB: the segment being written, and at most the one before it.
+        assertThat(mostAtOnce).as("input segments on disk at once").isBetween(1, 3);
     }
 
     @Test
@@ -224,6 +255,22 @@ class ProcessStageRunnerTest {
         List<String> lines = new java.util.ArrayList<>(LINES.subList(0, 500));
         lines.set(120, "this one is poison");
         return lines;
+    }
+
+    /** The input segments now in the stage directories under {@code queueDir} (empty while there are none). */
+    private static List<Long> inputSegments(Path queueDir) {
+        List<Long> segments = new java.util.ArrayList<>();
+        try (Stream<Path> stages = Files.list(queueDir)) {
+            for (Path stage : stages.collect(Collectors.toList())) {
+                try (Stream<Path> files = Files.list(stage)) {
+                    files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("in-"))
+                            .forEach(n -> segments.add(Long.parseLong(n.substring(3))));
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // the directory is being created or removed: what was seen so far
+        }
+        return segments;
     }
 
     private static List<String> expected(List<String> lines) {
