@@ -216,6 +216,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private ProcessSettings processSettings() {
+        if (queueDir != null && Files.exists(queueDir) && !Files.isDirectory(queueDir)) {
+            throw new Main.UsageProblem("--queue-dir " + queueDir + " is not a directory");
+        }
         return new ProcessSettings(queueDir, keepQueues, workerHeapMb, workerJvmOptions);
     }
 

@@ -82,6 +82,18 @@ class CliTest {
     }
 
     @Test
+    void shouldExit2WithOneLineAndLeaveNoOutputWhenTheQueueDirIsAFile() throws IOException {
+        Path in = Files.writeString(dir.resolve("in.csv"), "date,delay,distance,origin,destination\n");
+        Path notADir = Files.writeString(dir.resolve("queues"), "");
+        Path out = dir.resolve("o.jsonl");
+        Outcome o = cli("run", "-i", in.toString(), "-o", out.toString(), "--queue-dir", notADir.toString());
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err().strip()).isEqualTo("pipeline-app: --queue-dir " + notADir + " is not a directory");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void shouldExit2AndLeaveNoOutputWhenTransformConfigIsBad() throws IOException {
         Path in = Files.writeString(dir.resolve("in.csv"), "date,delay,distance,origin,destination\n");
         Path out = dir.resolve("o.jsonl");

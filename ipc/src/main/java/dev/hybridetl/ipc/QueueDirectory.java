@@ -106,6 +106,9 @@ public final class QueueDirectory implements AutoCloseable {
             rootCreated = true;
         } else {
             root = requestedRoot.toAbsolutePath();
+            if (Files.exists(root) && !Files.isDirectory(root)) {
+                throw new java.nio.file.NotDirectoryException(root + " (the queue directory) is not a directory");
+            }
             rootCreated = !Files.isDirectory(root);
             if (rootCreated) {
                 Files.createDirectories(root, dirAttributes());
