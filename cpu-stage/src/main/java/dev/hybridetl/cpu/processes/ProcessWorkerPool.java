@@ -72,6 +72,7 @@ final class ProcessWorkerPool implements WorkerPoolBackend {
     public void prestart(ProcessSettings settings, int workers) {
         WorkerClassPath classPath = ProcessStageRunnerFactory.verify("worker pool", settings);
         WorkerLauncher launcher = new WorkerLauncher(null, settings, classPath, this);
+        ChroniclePreload.start(); // the stage that takes these workers will open queues here too
         int toStart;
         synchronized (this) {
             toStart = closed ? 0 : Math.min(workers, maxIdleWorkers - idle.size());

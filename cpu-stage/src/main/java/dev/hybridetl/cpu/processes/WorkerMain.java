@@ -93,6 +93,7 @@ public final class WorkerMain {
         ignoreInterrupt();
         Watchdog watchdog = new Watchdog(Long.parseLong(args[0]));
         watchdog.start();
+        ChroniclePreload.start(); // while it waits for its assignment
         int exitCode = 0;
         try {
             BufferedReader assignments = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -60,8 +60,8 @@ class PipelineJvmTest {
 
         assertThat(c.exitCode()).as(c.err()).isZero();
         assertThat(c.err()).containsPattern(
-                "INFO dev.hybridetl.worker - \\[worker-\\d] \\[main] INFO net.openhft.chronicle.core.Jvm - Chronicle core");
-        assertThat(c.err()).doesNotContainPattern("WARN dev.hybridetl.worker - \\[worker-\\d] \\[main] INFO");
+                "INFO dev.hybridetl.worker - \\[worker-\\d] \\[[\\w-]+] INFO net.openhft.chronicle.core.Jvm - Chronicle core");
+        assertThat(c.err()).doesNotContainPattern("WARN dev.hybridetl.worker - \\[worker-\\d] \\[[\\w-]+] INFO");
     }
 
     private static Child run(Path tmp, List<String> flags, Class<?> main, List<String> workerOptions)
