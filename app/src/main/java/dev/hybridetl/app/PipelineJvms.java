@@ -19,8 +19,8 @@ import java.util.Properties;
  * <p>Defensive by design: the worker's arguments and files belong to the processes placement and may change. A
  * worker started for one stage may name its stage directory (a directory holding {@value #WORKER_SPEC}) and its
  * index (the argument after it) on its command line; a worker started ahead of its stage (from a pool) gets them on
- * stdin, so its role is read from what it has mapped: its result ring, {@code <stage dir>/out-<index>-<incarnation>.ring}
- * (in Linux's {@code /proc/PID/maps}). The stage's name is the {@code stageName} in the spec file. Whatever cannot be
+ * stdin, so its role is read from what it has mapped: its result ring,
+ * {@code <stage dir>/out-<index>-<incarnation>.ring} (in Linux's {@code /proc/PID/maps}). The stage's name is the {@code stageName} in the spec file. Whatever cannot be
  * read leaves a plainer role ("worker pid N"), never an error.
  */
 final class PipelineJvms {
@@ -29,8 +29,8 @@ final class PipelineJvms {
     /** The worker specification file in a stage directory, with the stage's name. */
     private static final String WORKER_SPEC = "worker.properties";
     /**
-     * A line of {@code /proc/PID/maps} naming a worker's result ring, {@code <stage dir>/out-<worker>-<incarnation>.ring}
-     * (ipc's {@code StageQueues.resultRing}; a string, because only cpu-stage may use ipc): group 1 the stage
+     * A line of {@code /proc/PID/maps} naming a worker's result ring,
+     * {@code <stage dir>/out-<worker>-<incarnation>.ring} (ipc's {@code StageQueues.resultRing}; a string, because only cpu-stage may use ipc): group 1 the stage
      * directory, group 2 the worker.
      */
     private static final java.util.regex.Pattern RESULT_QUEUE =

@@ -134,7 +134,13 @@ public final class BatchCodec {
         return size;
     }
 
-    private int checkedFrameBytes(short kind, RecordBatch batch) {
+    /**
+     * The size of the BATCH or RESULT frame of {@code batch}, checked against {@link #maxFrameBytes()}: what a writer
+     * claims before it encodes in place.
+     *
+     * @throws IllegalArgumentException if the frame would exceed {@link #maxFrameBytes()}, with both sizes
+     */
+    public int checkedFrameBytes(short kind, RecordBatch batch) {
         if (kind != KIND_BATCH && kind != KIND_RESULT) {
             throw new IllegalArgumentException("encode writes BATCH or RESULT frames, not kind " + kind);
         }

@@ -32,13 +32,13 @@ class ResultRingTest {
             sent.add(batch(2, 3, 5));
             for (RecordBatch b : sent) {
                 int size = (int) BatchCodec.frameBytes(b);
-                boolean written = writer.write(size, (buffer, offset) ->
-                                codec.encode(BatchCodec.KIND_RESULT, b, 0, 0, buffer, offset), new BusySpinIdleStrategy(),
-                        () -> {
-                            reader.read((buffer, offset, length) ->
-                                    received.add(codec.decode(buffer, offset, length).batch()), 1);
-                            return false;
-                        });
+                ResultRing.FrameEncoder encoder = (buffer, offset) ->
+                        codec.encode(BatchCodec.KIND_RESULT, b, 0, 0, buffer, offset);
+                boolean written = writer.write(size, encoder, new BusySpinIdleStrategy(), () -> {
+                    reader.read((buffer, offset, length) -> received.add(codec.decode(buffer, offset, length).batch()),
+                            1);
+                    return false;
+                });
                 assertThat(written).isTrue();
             }
             while (reader.read((buffer, offset, length) ->

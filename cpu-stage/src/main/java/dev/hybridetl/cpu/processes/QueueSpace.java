@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * {@code InternalError: a fault occurred in a recent unsafe memory access operation}).
  *
  * <p>The conductor asks before each append. Below {@link #reserveBytes()} free — room for the next input segment and
- * for the result ring of a restarting worker ({@link ProcessStageSettings#queueReserveBytes()}) — it stops appending, which stalls the source through the in-flight window while workers drain their queues and
+ * for the result ring of a restarting worker ({@link ProcessStageSettings#queueReserveBytes()}) — it stops
+ * appending, which stalls the source through the in-flight window while workers drain their queues and
  * finished segments are deleted. If the room does not come back within {@link #WAIT_NS}, the stage fails with a
  * message that names the directory, the space and the settings to change.
  *

@@ -138,7 +138,8 @@ public final class WorkerMain {
         } catch (Throwable t) {
             report(worker, "failed: " + t, t);
             return t instanceof OutOfMemoryError ? EXIT_OUT_OF_MEMORY
-                    : QueueSpace.isMappedFileFault(t) || QueueSpace.isOutOfSpace(t) ? EXIT_QUEUE_FULL : EXIT_START_FAILED;
+                    : QueueSpace.isMappedFileFault(t) || QueueSpace.isOutOfSpace(t) ? EXIT_QUEUE_FULL
+                    : EXIT_START_FAILED;
         } finally {
             watchdog.detach();
             if (telemetry != null) {
@@ -316,8 +317,9 @@ public final class WorkerMain {
             outputSize.learn(in, result);
             long busyNanos = System.nanoTime() - t0;
             telemetry.batchDone(in.size(), result.size(), busyNanos);
-            if (!appendResult((int) BatchCodec.frameBytes(result), (buffer, offset) -> codec.encode(
-                    BatchCodec.KIND_RESULT, result, frame.attempt(), busyNanos, buffer, offset))) {
+            int frameBytes = codec.checkedFrameBytes(BatchCodec.KIND_RESULT, result);
+            if (!appendResult(frameBytes, (buffer, offset) -> codec.encode(BatchCodec.KIND_RESULT, result,
+                    frame.attempt(), busyNanos, buffer, offset))) {
                 return 0; // stopped while the ring was full: the pipeline is going away
             }
         } catch (Throwable e) {

@@ -59,8 +59,8 @@ class PipelineJvmTest {
                 List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
 
         assertThat(c.exitCode()).as(c.err()).isZero();
-        assertThat(c.err()).containsPattern(
-                "INFO dev.hybridetl.worker - \\[worker-\\d] \\[[\\w-]+] INFO net.openhft.chronicle.core.Jvm - Chronicle core");
+        assertThat(c.err()).containsPattern("INFO dev.hybridetl.worker - \\[worker-\\d] \\[[\\w-]+] INFO"
+                + " net.openhft.chronicle.core.Jvm - Chronicle core");
         assertThat(c.err()).doesNotContainPattern("WARN dev.hybridetl.worker - \\[worker-\\d] \\[[\\w-]+] INFO");
     }
 

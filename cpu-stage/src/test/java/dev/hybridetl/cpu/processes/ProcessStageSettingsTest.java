@@ -50,7 +50,8 @@ class ProcessStageSettingsTest {
     void shouldNameTheRingPropertyWhenTheResultRingIsNotAPowerOfTwo() {
         assertThatThrownBy(() -> new ProcessStageSettings("s", 2, 8 << 20, 3 << 20, 64, 60_000, 5_000, 20_000, 3,
                 60_000, 2, 5, 100, 5_000, 20, 1_000, 1_000, 5_000))
-                .hasMessageContaining(ProcessStageSettings.RESULT_RING_BYTES_PROPERTY).hasMessageContaining("power of two")
+                .hasMessageContaining(ProcessStageSettings.RESULT_RING_BYTES_PROPERTY)
+                .hasMessageContaining("power of two")
                 .hasMessageContaining("was " + (3 << 20));
     }
 
