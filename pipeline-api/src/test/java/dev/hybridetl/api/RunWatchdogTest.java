@@ -133,11 +133,12 @@ class RunWatchdogTest {
 
         assertThat(result.recordsOut()).isEqualTo(100);
         // batches queued behind batch 2 (this runner runs one at a time) are late too: the same warning names them
-        assertThat(warnings).isNotEmpty();
-        assertThat(warnings.get(0)).startsWith("slow batch: stage 'slow' has had ")
+        // On a loaded machine a cold first batch can pass the threshold too, and is rightly warned of: look for the
+        // warning that names batch 2 rather than taking the first (CI once saw "batch 0 ... for 500 ms" first).
+        assertThat(warnings).filteredOn(w -> w.contains("batch 2 ")).hasSize(1).first().asString()
+                .startsWith("slow batch: stage 'slow' has had ")
                 .contains("batch 2 (lines 22..31, 10 records) for ")
                 .contains("(threshold 500 ms)");
-        assertThat(warnings).filteredOn(w -> w.contains("batch 2 ")).hasSize(1);
         assertThat(registry.get("etl.warnings").tag("kind", "slow_batch").counter().count())
                 .isEqualTo(warnings.size());
         assertThat(watchdogThreads()).isEmpty();
