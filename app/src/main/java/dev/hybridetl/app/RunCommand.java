@@ -197,6 +197,8 @@ final class RunCommand implements Callable<Integer> {
 
     /** This run's worker pool (processes placement): its workers start early, see {@link #startWorkersEarly}. */
     private WorkerPool pool;
+    /** What {@link #buildPipeline} gave the pipeline, checked once; the early workers start with the same. */
+    private ProcessSettings processSettings;
 
     /**
      * Starts the worker JVMs now, once the pipeline is built (a user mistake is refused before any worker starts),
@@ -207,7 +209,7 @@ final class RunCommand implements Callable<Integer> {
     private Pipeline startWorkersEarly(Pipeline pipeline) {
         if (pool != null) {
             try {
-                pool.prestart(processSettings(), workers);
+                pool.prestart(processSettings, workers);
             } catch (RuntimeException e) {
                 // the stage fails to start with the same cause, and says so
             }
@@ -215,7 +217,7 @@ final class RunCommand implements Callable<Integer> {
         return pipeline;
     }
 
-    private ProcessSettings processSettings() {
+    private ProcessSettings checkedProcessSettings() {
         if (queueDir != null && Files.exists(queueDir) && !Files.isDirectory(queueDir)) {
             throw new Main.UsageProblem("--queue-dir " + queueDir + " is not a directory");
         }
@@ -339,7 +341,7 @@ final class RunCommand implements Callable<Integer> {
                     .meterRegistry(registry)
                     .eventLoopWatchdog(eventLoopWatchdog)
                     .slowBatchWarning(slowBatch)
-                    .processSettings(processSettings())
+                    .processSettings(processSettings = checkedProcessSettings())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new Main.UsageProblem(e.getMessage());

@@ -33,7 +33,6 @@ import java.util.concurrent.TimeoutException;
  * return. The previous handlers are restored when the run ends.
  */
 final class StreamRun {
-    private static final long CANCEL_WAIT_S = 15;
 
     private final StreamOptions options;
     private final PrintWriter err;

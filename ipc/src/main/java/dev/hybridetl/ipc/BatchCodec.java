@@ -91,7 +91,7 @@ public final class BatchCodec {
     public void encode(short kind, RecordBatch batch, int attempt, long busyNanos, Bytes<?> out) {
         int size = checkedFrameBytes(kind, batch);
         MutableDirectBuffer view = claim(out, size);
-        encode(kind, batch, attempt, busyNanos, view, 0);
+        write(kind, batch, attempt, busyNanos, view, 0, size);
         commit(out, view, size);
     }
 
@@ -107,7 +107,12 @@ public final class BatchCodec {
      */
     public int encode(short kind, RecordBatch batch, int attempt, long busyNanos, MutableDirectBuffer out,
                       int offset) {
-        int size = checkedFrameBytes(kind, batch);
+        return write(kind, batch, attempt, busyNanos, out, offset, checkedFrameBytes(kind, batch));
+    }
+
+    /** The frame, {@code size} bytes as {@link #checkedFrameBytes} found: each caller checks once. */
+    private static int write(short kind, RecordBatch batch, int attempt, long busyNanos, MutableDirectBuffer out,
+                             int offset, int size) {
         int n = batch.size();
         int at = writeHeader(out, offset, kind, batch.sequence(), attempt, n, batch.recordBytes(),
                 batch.rejects().size(), busyNanos);
@@ -155,14 +160,6 @@ public final class BatchCodec {
     /** The exact size of the frame {@link #encodeFailure} writes for this message. */
     public int failureFrameBytes(String message) {
         return HEADER_BYTES + 4 + failureText(message).length;
-    }
-
-    /** Writes a FAILURE frame: the worker could not transform batch {@code sequence}. */
-    public void encodeFailure(long sequence, int attempt, String message, Bytes<?> out) {
-        int size = failureFrameBytes(message);
-        MutableDirectBuffer view = claim(out, size);
-        encodeFailure(sequence, attempt, message, view, 0);
-        commit(out, view, size);
     }
 
     /** Writes a FAILURE frame of {@link #failureFrameBytes} bytes at {@code offset}; returns its size. */

@@ -200,15 +200,6 @@ public final class QueueDirectory implements AutoCloseable {
         }
     }
 
-    /** Size of the file system that holds {@code dir}, or -1 if it cannot be told. */
-    public static long totalBytes(Path dir) {
-        try {
-            return Files.getFileStore(dir).getTotalSpace();
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
     /** True if no root was requested, /dev/shm exists but had too little room, and the temp directory is used. */
     public boolean fellBackFromShm() {
         return fellBackFromShm;

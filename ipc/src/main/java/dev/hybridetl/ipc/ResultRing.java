@@ -5,6 +5,7 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -62,6 +63,12 @@ public final class ResultRing implements AutoCloseable {
     private ExpandableArrayBuffer joined;
     private int joinedBytes = -1;
     private int joinedLength;
+    /**
+     * Reader: the handler of the current {@link #read}, and the ring's callback, made once (a lambda capturing the
+     * handler would be allocated on every read, which the conductor makes on every duty cycle, idle or not).
+     */
+    private FrameHandler reading;
+    private final MessageHandler onMessage = this::onMessage;
 
     private ResultRing(Path file, MappedByteBuffer mapped) {
         this.file = file;
@@ -177,30 +184,35 @@ public final class ResultRing implements AutoCloseable {
      * read (0: nothing new). A frame that fits a message is handed over in the ring's own memory.
      */
     public int read(FrameHandler handler, int maxMessages) {
-        return ring.read((type, buffer, index, length) -> {
-            switch (type) {
-                case WHOLE -> handler.onFrame(buffer, index, length);
-                case FIRST_FRAGMENT -> {
-                    joinedLength = buffer.getInt(index);
-                    if (joined == null) {
-                        joined = new ExpandableArrayBuffer(joinedLength);
-                    }
-                    joined.checkLimit(joinedLength);
-                    joinedBytes = length - FRAGMENT_HEADER_BYTES;
-                    joined.putBytes(0, buffer, index + FRAGMENT_HEADER_BYTES, joinedBytes);
-                    finishJoined(handler);
+        reading = handler;
+        return ring.read(onMessage, maxMessages);
+    }
+
+    /** One ring message: a whole frame, or a fragment of one, for {@link #reading}. */
+    private void onMessage(int type, MutableDirectBuffer buffer, int index, int length) {
+        FrameHandler handler = reading;
+        switch (type) {
+            case WHOLE -> handler.onFrame(buffer, index, length);
+            case FIRST_FRAGMENT -> {
+                joinedLength = buffer.getInt(index);
+                if (joined == null) {
+                    joined = new ExpandableArrayBuffer(joinedLength);
                 }
-                case NEXT_FRAGMENT -> {
-                    if (joinedBytes < 0) {
-                        throw new IllegalStateException(file + ": a fragment without its first part");
-                    }
-                    joined.putBytes(joinedBytes, buffer, index, length);
-                    joinedBytes += length;
-                    finishJoined(handler);
-                }
-                default -> throw new IllegalStateException(file + ": unknown message type " + type);
+                joined.checkLimit(joinedLength);
+                joinedBytes = length - FRAGMENT_HEADER_BYTES;
+                joined.putBytes(0, buffer, index + FRAGMENT_HEADER_BYTES, joinedBytes);
+                finishJoined(handler);
             }
-        }, maxMessages);
+            case NEXT_FRAGMENT -> {
+                if (joinedBytes < 0) {
+                    throw new IllegalStateException(file + ": a fragment without its first part");
+                }
+                joined.putBytes(joinedBytes, buffer, index, length);
+                joinedBytes += length;
+                finishJoined(handler);
+            }
+            default -> throw new IllegalStateException(file + ": unknown message type " + type);
+        }
     }
 
     private void finishJoined(FrameHandler handler) {

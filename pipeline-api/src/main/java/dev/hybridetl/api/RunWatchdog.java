@@ -186,7 +186,8 @@ final class RunWatchdog implements AutoCloseable {
             for (InFlightBatch b : batches) {
                 b.reported = true;
                 if (named.size() < MAX_BATCHES_NAMED) {
-                    named.add("batch " + b.sequence + " (" + b.lines + ", " + b.records + " records) for "
+                    named.add("batch " + b.sequence + " (" + PipelineException.lines(b.batch) + ", " + b.records
+                            + " records) for "
                             + millis(now - b.startNanos));
                 }
             }
@@ -221,7 +222,11 @@ final class RunWatchdog implements AutoCloseable {
     private static final class InFlightBatch {
         final String stage;
         final long sequence;
-        final String lines;
+        /**
+         * Its lines are described only if a warning names it, which is rare: not on every batch. Holding the batch
+         * keeps nothing alive longer, since the engine holds it until its result comes back anyway.
+         */
+        final RecordBatch batch;
         final int records;
         final long startNanos;
         /** Written and read by the watchdog thread only. */
@@ -230,7 +235,7 @@ final class RunWatchdog implements AutoCloseable {
         InFlightBatch(String stage, RecordBatch batch, long startNanos) {
             this.stage = stage;
             this.sequence = batch.sequence();
-            this.lines = PipelineException.lines(batch);
+            this.batch = batch;
             this.records = batch.size();
             this.startNanos = startNanos;
         }

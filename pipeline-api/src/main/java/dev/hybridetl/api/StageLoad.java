@@ -34,7 +34,6 @@ final class StageLoad {
     private final List<Meter> meters = new ArrayList<>();
     /** Record counts of the batches in the stage, oldest first; at most the window's size. */
     private final ArrayDeque<Integer> inFlightSizes = new ArrayDeque<>();
-    private int inFlightBatches;
     private long inFlightRecords;
     private long fullSinceNanos = -1;
     private long fullNanos;
@@ -66,27 +65,25 @@ final class StageLoad {
 
     /** A batch of {@code records} enters the stage. */
     synchronized void handedIn(int records) {
-        inFlightBatches++;
         inFlightRecords += records;
         inFlightSizes.add(records);
-        if (inFlightBatches >= window && fullSinceNanos < 0) {
+        if (inFlightSizes.size() >= window && fullSinceNanos < 0) {
             fullSinceNanos = System.nanoTime();
         }
     }
 
     /** The oldest batch in the stage leaves it downstream (a stage passes batches on in the order they came). */
     synchronized void released() {
-        Integer records = inFlightSizes.poll();
-        if (inFlightBatches >= window && fullSinceNanos >= 0) {
+        if (inFlightSizes.size() >= window && fullSinceNanos >= 0) {
             fullNanos += System.nanoTime() - fullSinceNanos;
             fullSinceNanos = -1;
         }
-        inFlightBatches = Math.max(0, inFlightBatches - 1);
+        Integer records = inFlightSizes.poll();
         inFlightRecords = Math.max(0, inFlightRecords - (records == null ? 0 : records));
     }
 
     synchronized double inFlightBatches() {
-        return inFlightBatches;
+        return inFlightSizes.size();
     }
 
     synchronized double inFlightRecords() {

@@ -10,8 +10,6 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -74,34 +72,29 @@ final class InputWriter implements AutoCloseable {
     void release(PendingBatch p) {
         if (p.segment >= 0) {
             if (liveExcerptsBySegment.merge(p.segment, -1, Integer::sum) == 0 && p.segment < segment) {
-                liveExcerptsBySegment.remove(p.segment);
-                QueueDirectory.deleteTree(StageQueues.inputSegment(stageDir, p.segment));
+                deleteSegment(p.segment);
             }
             p.segment = -1;
         }
     }
 
-    /** Deletes every finished segment without live excerpts (when the writer moves on, the one it leaves may be). */
-    private void reclaim() {
-        Iterator<Map.Entry<Long, Integer>> it = liveExcerptsBySegment.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, Integer> e = it.next();
-            if (e.getKey() >= segment) {
-                return;
-            }
-            if (e.getValue() == 0) {
-                QueueDirectory.deleteTree(StageQueues.inputSegment(stageDir, e.getKey()));
-                it.remove();
-            }
-        }
+    private void deleteSegment(long s) {
+        liveExcerptsBySegment.remove(s);
+        QueueDirectory.deleteTree(StageQueues.inputSegment(stageDir, s));
     }
 
+    /**
+     * Moves to the next segment. {@link #release} deletes every finished segment as soon as it empties, so the only
+     * one that can be empty and still on disk is the one being left.
+     */
     private void roll() throws IOException {
         closeQueue();
+        if (segment >= 0 && liveExcerptsBySegment.get(segment) == 0) {
+            deleteSegment(segment);
+        }
         segment++;
         writtenBytes = 0;
-        reclaim();
-        liveExcerptsBySegment.putIfAbsent(segment, 0);
+        liveExcerptsBySegment.put(segment, 0);
         input = StageQueues.open(queueDir.subdirectory("in-" + segment));
         appender = input.createAppender();
     }

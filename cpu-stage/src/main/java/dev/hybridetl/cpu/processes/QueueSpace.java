@@ -1,7 +1,6 @@
 package dev.hybridetl.cpu.processes;
 
 import dev.hybridetl.api.PipelineException;
-import dev.hybridetl.ipc.QueueDirectory;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -45,9 +44,7 @@ final class QueueSpace {
         this.stageName = settings.stageName();
         this.dir = dir;
         this.reserveBytes = settings.queueReserveBytes();
-        long totalBytes = QueueDirectory.totalBytes(dir);
         this.neededBytes = settings.queueFootprintBytes() + reserveBytes;
-        this.tooSmall = totalBytes >= 0 && totalBytes < neededBytes;
         FileStore found;
         try {
             found = Files.getFileStore(dir);
@@ -55,12 +52,23 @@ final class QueueSpace {
             found = null;
         }
         this.store = found;
+        long totalBytes = space(FileStore::getTotalSpace);
+        this.tooSmall = totalBytes >= 0 && totalBytes < neededBytes;
     }
 
     /** Free bytes for this stage's queues now, or -1 if that cannot be told. */
     private long usableBytes() {
+        return space(FileStore::getUsableSpace);
+    }
+
+    private interface SpaceQuery {
+        long of(FileStore store) throws IOException;
+    }
+
+    /** One figure of the queue directory's file system, or -1 if it cannot be told. */
+    private long space(SpaceQuery query) {
         try {
-            return store == null ? -1 : store.getUsableSpace();
+            return store == null ? -1 : query.of(store);
         } catch (IOException | RuntimeException e) {
             return -1;
         }

@@ -17,26 +17,25 @@ import java.util.function.Consumer;
  * <p>Owned by the conductor thread.
  */
 final class ResultReader implements AutoCloseable {
-    private final BatchCodec codec;
     private final ResultRing ring;
+    /** Decodes each whole frame and hands it on; made once, as is the ring's own callback. */
     private final ResultRing.FrameHandler decoder;
-    private Consumer<BatchCodec.Frame> handler;
 
-    ResultReader(Path stageDir, int worker, long incarnation, BatchCodec codec) throws IOException {
-        this.codec = codec;
+    /** Opens the ring of {@code worker}'s incarnation; every RESULT or FAILURE frame read goes to {@code handler}. */
+    ResultReader(Path stageDir, int worker, long incarnation, BatchCodec codec, Consumer<BatchCodec.Frame> handler)
+            throws IOException {
         this.ring = ResultRing.open(StageQueues.resultRing(stageDir, worker, incarnation));
-        this.decoder = (buffer, offset, length) -> handler.accept(this.codec.decode(buffer, offset, length));
+        this.decoder = (buffer, offset, length) -> handler.accept(codec.decode(buffer, offset, length));
     }
 
-    /** Reads up to {@code max} ring messages, handing each whole RESULT or FAILURE frame to {@code handler}. */
-    int poll(Consumer<BatchCodec.Frame> handler, int max) {
-        this.handler = handler;
+    /** Reads up to {@code max} ring messages; returns how many (0: nothing new). */
+    int poll(int max) {
         return ring.read(decoder, max);
     }
 
     /** Reads everything the worker committed (after it died: a frame it did not finish is left unread). */
-    void drain(Consumer<BatchCodec.Frame> handler) {
-        while (poll(handler, 1024) > 0) {
+    void drain() {
+        while (poll(1024) > 0) {
             // keep going until the ring is empty
         }
     }

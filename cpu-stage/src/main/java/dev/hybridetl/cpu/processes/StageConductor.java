@@ -123,8 +123,7 @@ final class StageConductor implements Runnable {
         work += appendWaiting();
         for (int w = 0; w < readers.length; w++) {
             if (readers[w] != null) {
-                WorkerSlot slot = supervisor.slots()[w];
-                work += readers[w].poll(frame -> onFrame(slot, frame), 64);
+                work += readers[w].poll(64);
             }
         }
         long now = System.nanoTime();
@@ -137,12 +136,14 @@ final class StageConductor implements Runnable {
 
     private void onCommand(ConductorProxy.Command c) throws IOException {
         if (c instanceof ConductorProxy.WorkerReady ready) {
-            readers[ready.slot().index] = new ResultReader(stageDir, ready.slot().index, ready.incarnation(), codec);
+            WorkerSlot slot = ready.slot();
+            readers[slot.index] = new ResultReader(stageDir, slot.index, ready.incarnation(), codec,
+                    frame -> onFrame(slot, frame));
         } else if (c instanceof ConductorProxy.WorkerDied died) {
             WorkerSlot slot = died.slot();
             ResultReader reader = readers[slot.index];
             if (reader != null) {
-                reader.drain(frame -> onFrame(slot, frame));
+                reader.drain();
                 reader.close(true);
                 readers[slot.index] = null;
             }

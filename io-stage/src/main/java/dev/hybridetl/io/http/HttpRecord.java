@@ -72,16 +72,20 @@ public record HttpRecord(String url, String finalUrl, int status, Map<String, St
 
     /** The record's bytes, as the source writes them. */
     public byte[] encode() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + body.length);
-        line(out, URL, url);
-        line(out, FINAL_URL, finalUrl);
-        line(out, STATUS, Integer.toString(status));
+        ByteArrayOutputStream head = new ByteArrayOutputStream(256);
+        line(head, URL, url);
+        line(head, FINAL_URL, finalUrl);
+        line(head, STATUS, Integer.toString(status));
         for (Map.Entry<String, String> h : headers.entrySet()) {
-            line(out, h.getKey(), h.getValue());
+            line(head, h.getKey(), h.getValue());
         }
-        out.write('\n');
-        out.writeBytes(body);
-        return out.toByteArray();
+        head.write('\n');
+        // The head, then the body copied once into the same array (through the stream, a body was copied into it,
+        // then again by toByteArray, and more whenever the head outgrew the stream's first guess).
+        byte[] headBytes = head.toByteArray();
+        byte[] record = Arrays.copyOf(headBytes, headBytes.length + body.length);
+        System.arraycopy(body, 0, record, headBytes.length, body.length);
+        return record;
     }
 
     private static void line(ByteArrayOutputStream out, String name, String value) {

@@ -97,8 +97,9 @@ public final class FileFollower implements AutoCloseable {
             return null;
         }
         // Renamed away (and maybe replaced): finish the old file, then take the new one when it is there.
-        if (channel.size() > offset) {
-            return readAt(channel.size());
+        long finalSize = channel.size();
+        if (finalSize > offset) {
+            return readAt(finalSize);
         }
         StreamChunk end = new StreamChunk(NOTHING, identity, offset, true);
         channel.close();
