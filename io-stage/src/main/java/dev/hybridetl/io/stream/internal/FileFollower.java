@@ -93,20 +93,19 @@ public final class FileFollower implements AutoCloseable {
             return readAt(size);
         }
         String now = identityOf(path);
-        if (now != null && now.equals(identity)) {
+        if (now == null || now.equals(identity)) {
+            // The same file; or renamed away and not replaced yet, so its writer may still append to it (it used
+            // to be given up at once, and lines appended to it between the rename and the new file were lost).
             return null;
         }
-        // Renamed away (and maybe replaced): finish the old file, then take the new one when it is there.
+        // Replaced: finish the old file, then take the new one.
         long finalSize = channel.size();
         if (finalSize > offset) {
             return readAt(finalSize);
         }
         StreamChunk end = new StreamChunk(NOTHING, identity, offset, true);
         channel.close();
-        channel = null;
-        if (now != null) {
-            openCurrent();
-        }
+        openCurrent();
         return end;
     }
 
